@@ -1,0 +1,52 @@
+"""newsdata: check, release and read news-article datasets kept as plain-text files.
+
+The public API is imported lazily so that `newsdata --help` and validation stay cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Article",
+    "Diagnostic",
+    "Report",
+    "Settings",
+    "Severity",
+    "__version__",
+    "load_settings",
+    "parse",
+    "render",
+    "validate",
+]
+
+if TYPE_CHECKING:
+    from newsdata.config import Settings, load_settings
+    from newsdata.diagnostics import Diagnostic, Report, Severity
+    from newsdata.engine import parse, validate
+    from newsdata.model import SCHEMA_VERSION, Article
+    from newsdata.rawtext import render
+
+_LAZY = {
+    "Article": "newsdata.model",
+    "SCHEMA_VERSION": "newsdata.model",
+    "Diagnostic": "newsdata.diagnostics",
+    "Report": "newsdata.diagnostics",
+    "Severity": "newsdata.diagnostics",
+    "Settings": "newsdata.config",
+    "load_settings": "newsdata.config",
+    "parse": "newsdata.engine",
+    "validate": "newsdata.engine",
+    "render": "newsdata.rawtext",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'newsdata' has no attribute {name!r}")

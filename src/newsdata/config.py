@@ -1,0 +1,183 @@
+"""Settings from `[tool.newsdata]` and the command line, and the select/ignore decision."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+
+from newsdata.diagnostics import Severity
+from newsdata.errors import ConfigError
+from newsdata.reading import DEFAULT_MAX_FILE_SIZE
+
+__all__ = ["RuleSelection", "Settings", "find_config", "load_settings", "parse_size"]
+
+_CODE_PREFIX = re.compile(r"^ND\d{0,3}$")
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "b": 1, "k": 1000, "m": 1000**2, "g": 1000**3}
+_KNOWN_KEYS = {"select", "ignore", "severity", "max-file-size", "registry", "raw"}
+
+
+@dataclass(frozen=True)
+class RuleSelection:
+    """Which rules run and how severe their findings are, decided by code prefix.
+
+    The longest matching prefix wins between `select` and `ignore` (ignore wins a tie), as in
+    ruff; `severity` maps code prefixes to a severity, again longest prefix first.
+    """
+
+    select: tuple[str, ...] = ("ND",)
+    ignore: tuple[str, ...] = ()
+    severity: tuple[tuple[str, Severity], ...] = ()
+
+    def decide(self, code: str, default: Severity) -> Severity | None:
+        """The severity a rule's findings get, or None when the rule is off."""
+        return _decide(self, code, default)
+
+
+@lru_cache(maxsize=4096)
+def _decide(selection: RuleSelection, code: str, default: Severity) -> Severity | None:
+    selected = _longest(code, selection.select)
+    ignored = _longest(code, selection.ignore)
+    if selected < 0 or ignored >= selected:
+        return None
+    best, severity = -1, default
+    for prefix, level in selection.severity:
+        if code.startswith(prefix) and len(prefix) > best:
+            best, severity = len(prefix), level
+    return severity
+
+
+def _longest(code: str, prefixes: Sequence[str]) -> int:
+    return max((len(p) for p in prefixes if code.startswith(p)), default=-1)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a validation run needs to know besides the paths."""
+
+    selection: RuleSelection = field(default_factory=RuleSelection)
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    registry_files: tuple[Path, ...] = ()
+    today: dt.date | None = None
+    config_path: Path | None = None
+
+    def with_cli(
+        self,
+        select: Sequence[str] = (),
+        ignore: Sequence[str] = (),
+        extend_select: Sequence[str] = (),
+    ) -> Settings:
+        """These settings overridden by command-line options (--select replaces, --ignore adds)."""
+        chosen = self.selection
+        if select:
+            chosen = replace(chosen, select=_prefixes(select, "--select"))
+        if extend_select:
+            chosen = replace(chosen, select=chosen.select + _prefixes(extend_select, "--select"))
+        if ignore:
+            chosen = replace(chosen, ignore=chosen.ignore + _prefixes(ignore, "--ignore"))
+        return replace(self, selection=chosen)
+
+
+def _prefixes(values: Sequence[str] | object, where: str) -> tuple[str, ...]:
+    if isinstance(values, str) or not isinstance(values, Sequence):
+        raise ConfigError(f"{where} must be a list of rule codes or prefixes")
+    out: list[str] = []
+    for value in values:
+        for item in str(value).split(","):
+            code = item.strip().upper()
+            if code in {"ALL", ""}:
+                code = "ND" if code == "ALL" else ""
+            if not code:
+                continue
+            if not _CODE_PREFIX.match(code):
+                raise ConfigError(f"{where}: {item.strip()!r} is not a rule code or prefix (ND...)")
+            out.append(code)
+    return tuple(out)
+
+
+def parse_size(value: object, where: str = "max-file-size") -> int:
+    """A byte count from an integer or a string such as `2MB`, `512k` or `1MiB`."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    match = _SIZE.match(value) if isinstance(value, str) else None
+    if match is None:
+        raise ConfigError(f"{where}: expected a size such as 2097152, '2MiB' or '500kB'")
+    number, unit = float(match[1]), (match[2] or "").lower()
+    base = 1024 if "i" in unit else 1
+    factor = _UNITS[unit[:1]] if base == 1 else 1024 ** ("kmg".index(unit[0]) + 1)
+    size = int(number * factor)
+    if size <= 0:
+        raise ConfigError(f"{where}: the size must be positive")
+    return size
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest pyproject.toml with a [tool.newsdata] table, walking up from start."""
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file() and "newsdata" in _read_toml(candidate).get("tool", {}):
+            return candidate
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, object]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"cannot read {path}: {error}") from error
+
+
+def load_settings(start: Path | None = None) -> Settings:
+    """Settings from the nearest [tool.newsdata], or the defaults when there is none."""
+    path = find_config((start or Path.cwd()).resolve())
+    if path is None:
+        return Settings()
+    tool = _read_toml(path).get("tool", {})
+    table = tool.get("newsdata", {}) if isinstance(tool, dict) else {}
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.newsdata] must be a table")
+    return settings_from_table(table, path)
+
+
+def settings_from_table(table: Mapping[str, object], path: Path) -> Settings:
+    """Settings from the content of a [tool.newsdata] table (path: where it was read)."""
+    unknown = sorted(set(table) - _KNOWN_KEYS - {"dataset", "corpus"})
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) in [tool.newsdata]: {', '.join(unknown)}")
+    where = f"{path}: [tool.newsdata]"
+    selection = RuleSelection(
+        select=_prefixes(table.get("select", ["ND"]), f"{where} select"),
+        ignore=_prefixes(table.get("ignore", []), f"{where} ignore"),
+        severity=_severities(table.get("severity", {}), f"{where} severity"),
+    )
+    registry = table.get("registry", [])
+    registry_list = [registry] if isinstance(registry, str) else registry
+    if not isinstance(registry_list, list) or not all(isinstance(r, str) for r in registry_list):
+        raise ConfigError(f"{where} registry: expected a path or a list of paths")
+    return Settings(
+        selection=selection,
+        max_file_size=parse_size(
+            table.get("max-file-size", DEFAULT_MAX_FILE_SIZE), f"{where} max-file-size"
+        ),
+        registry_files=tuple(path.parent / r for r in registry_list),
+        config_path=path,
+    )
+
+
+def _severities(value: object, where: str) -> tuple[tuple[str, Severity], ...]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a table of CODE = \"error\" | \"warning\"")
+    out: list[tuple[str, Severity]] = []
+    for code, level in value.items():
+        (prefix,) = _prefixes([code], where)
+        try:
+            out.append((prefix, Severity(str(level).lower())))
+        except ValueError:
+            raise ConfigError(f"{where}: {code} = {level!r}: use \"error\" or \"warning\"") from None
+    return tuple(out)

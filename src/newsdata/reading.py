@@ -1,0 +1,97 @@
+"""Reading one article file's bytes, never more than the size limit, never from a special file."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from dataclasses import dataclass
+
+__all__ = ["RawFile", "decode", "read_raw"]
+
+DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
+_BINARY_SAMPLE = 8192
+_BINARY_RATIO = 0.10
+_ALLOWED_CONTROLS = frozenset(b"\t\n\r")
+_MAX_REPORTED_BAD_SEQUENCES = 20
+
+
+@dataclass(frozen=True, slots=True)
+class RawFile:
+    """The facts about one file's bytes that the file rules judge."""
+
+    size: int
+    data: bytes | None = None
+    read_error: str | None = None
+    not_regular: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the bytes read."""
+        return hashlib.sha256(self.data or b"").hexdigest()
+
+    @property
+    def is_binary(self) -> bool:
+        """Whether the file looks binary: many NULs, control bytes or invalid UTF-8 at its start."""
+        if not self.data:
+            return False
+        sample = self.data[:_BINARY_SAMPLE]
+        controls = sum(1 for byte in sample if byte < 32 and byte not in _ALLOWED_CONTROLS)
+        invalid = sample.decode("utf-8", "replace").count("\ufffd") - sample.count(
+            "\ufffd".encode()
+        )
+        return (controls + max(invalid, 0)) / len(sample) > _BINARY_RATIO
+
+    @property
+    def is_blank(self) -> bool:
+        """Whether the file holds nothing but whitespace (and perhaps a byte-order mark)."""
+        return self.data is not None and not self.data.removeprefix(b"\xef\xbb\xbf").strip()
+
+
+def read_raw(path: str, max_size: int) -> RawFile:
+    """Read a file's bytes; special files are never read and big files are read no further."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        return RawFile(size=0, read_error=error.strerror or str(error))
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            return RawFile(size=0, not_regular="not a regular file")
+        if status.st_size > max_size:
+            return RawFile(size=status.st_size)
+        chunks: list[bytes] = []
+        remaining = max_size + 1
+        while remaining > 0 and (chunk := os.read(fd, min(remaining, 1 << 20))):
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        data = b"".join(chunks)
+        return RawFile(size=max(len(data), status.st_size), data=data)
+    except OSError as error:
+        return RawFile(size=0, read_error=error.strerror or str(error))
+    finally:
+        os.close(fd)
+
+
+def decode(data: bytes) -> tuple[str, list[int]]:
+    """Decode UTF-8, replacing bad bytes; also return the byte offsets of the bad sequences."""
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    bad: list[int] = []
+    position = 0
+    pieces: list[str] = []
+    while position < len(data):
+        if len(bad) >= _MAX_REPORTED_BAD_SEQUENCES:
+            pieces.append(data[position:].decode("utf-8", "replace"))
+            break
+        try:
+            pieces.append(data[position:].decode("utf-8"))
+            break
+        except UnicodeDecodeError as error:
+            pieces.append(data[position : position + error.start].decode("utf-8"))
+            pieces.append("\ufffd")
+            bad.append(position + error.start)
+            position += error.end
+    return "".join(pieces), bad

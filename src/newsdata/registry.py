@@ -1,0 +1,128 @@
+"""The registry of known publications: names, the domains they publish on, founding years."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from newsdata.errors import ConfigError
+
+__all__ = ["Publication", "Registry", "builtin_registry", "normalize_name"]
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_name(name: str) -> str:
+    """The form names are matched in: case-folded, whitespace runs as one space."""
+    return _SPACES.sub(" ", name).strip().casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """One outlet: its name, other names it goes by, its web domains and founding year."""
+
+    name: str
+    domains: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+    founded: int | None = None
+
+    def owns_host(self, host: str) -> bool:
+        """Whether a URL host belongs to this outlet (subdomains count)."""
+        host = host.lower().rstrip(".")
+        return any(host == d or host.endswith("." + d) for d in self.domains)
+
+    def to_dict(self) -> dict[str, object]:
+        """The registry file's entry for this outlet."""
+        return {
+            "name": self.name,
+            "aliases": list(self.aliases),
+            "domains": list(self.domains),
+            "founded": self.founded,
+        }
+
+
+class Registry:
+    """Known publications, looked up by any of their names."""
+
+    def __init__(self, publications: Iterable[Publication]) -> None:
+        self.publications: tuple[Publication, ...] = tuple(publications)
+        self._by_name: dict[str, Publication] = {}
+        for publication in self.publications:
+            for name in (publication.name, *publication.aliases):
+                self._by_name.setdefault(normalize_name(name), publication)
+
+    def lookup(self, name: str) -> Publication | None:
+        """The publication a publication line names, if the registry knows it."""
+        return self._by_name.get(normalize_name(name))
+
+    def extended(self, publications: Sequence[Publication]) -> Registry:
+        """A registry where the given publications come first (they win on name clashes)."""
+        return Registry([*publications, *self.publications])
+
+    def to_dict(self) -> dict[str, object]:
+        """The registry file's content."""
+        return {
+            "description": _DESCRIPTION,
+            "publications": [p.to_dict() for p in self.publications],
+        }
+
+
+_DESCRIPTION = (
+    "Known news publications: the name (and aliases) an article's publication line may carry, "
+    "the web domains its articles live on (subdomains count), and the year it was founded. "
+    "Names match case-insensitively, with runs of whitespace treated as one space."
+)
+
+
+def parse_registry(content: object, source: str) -> list[Publication]:
+    """Publications from a registry document; ConfigError names what is wrong."""
+    if not isinstance(content, dict) or not isinstance(content.get("publications"), list):
+        raise ConfigError(f"{source}: expected an object with a 'publications' list")
+    return [_publication(entry, f"{source}: publication {i}") for i, entry in
+            enumerate(content["publications"], start=1)]
+
+
+def _publication(entry: object, where: str) -> Publication:
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}: expected an object")
+    name, domains = entry.get("name"), entry.get("domains")
+    aliases, founded = entry.get("aliases", []), entry.get("founded")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{where}: 'name' must be a non-empty string")
+    if not _strings(domains) or not domains:
+        raise ConfigError(f"{where} ({name}): 'domains' must be a non-empty list of strings")
+    if not _strings(aliases):
+        raise ConfigError(f"{where} ({name}): 'aliases' must be a list of strings")
+    if founded is not None and (not isinstance(founded, int) or isinstance(founded, bool)):
+        raise ConfigError(f"{where} ({name}): 'founded' must be a year or null")
+    return Publication(
+        name=name,
+        domains=tuple(d.lower().strip().removeprefix("www.") for d in domains),
+        aliases=tuple(aliases),
+        founded=founded,
+    )
+
+
+def _strings(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+
+
+def load_registry_file(path: Path) -> list[Publication]:
+    """Publications from a user's registry file (JSON, same shape as the built-in one)."""
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ConfigError(f"cannot read publication registry {path}: {error}") from error
+    return parse_registry(content, str(path))
+
+
+@cache
+def builtin_registry() -> Registry:
+    """The registry shipped with newsdata (exported to schema/publications.json)."""
+    text = resources.files("newsdata").joinpath("data/publications.json").read_text("utf-8")
+    return Registry(parse_registry(json.loads(text), "built-in registry"))

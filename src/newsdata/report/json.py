@@ -1,0 +1,15 @@
+"""The JSON report: a stable contract, documented in docs/report-json.md."""
+
+from __future__ import annotations
+
+import json
+
+from newsdata.diagnostics import Report
+
+__all__ = ["render_json"]
+
+
+def render_json(report: Report, strict: bool, color: bool) -> str:
+    """`{"valid", "summary": {"files", "errors", "warnings"}, "diagnostics": [...]}`."""
+    del color
+    return json.dumps(report.to_dict(strict=strict), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,58 @@
+"""The human report: findings grouped by file, coloured on a terminal, and a summary line."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+import click
+
+from newsdata.diagnostics import Diagnostic, Report, Severity
+
+__all__ = ["render_text", "summary_line"]
+
+_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow"}
+
+
+def _position(diagnostic: Diagnostic) -> str:
+    if diagnostic.line is None:
+        return "-"
+    if diagnostic.column is None:
+        return str(diagnostic.line)
+    return f"{diagnostic.line}:{diagnostic.column}"
+
+
+def summary_line(report: Report, strict: bool) -> str:
+    """`Checked 3 files: 1 error, 2 warnings.`"""
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    verdict = "failed" if report.failed(strict=strict) else "passed"
+    return (
+        f"Checked {plural(report.files, 'file')}: {plural(report.errors, 'error')}, "
+        f"{plural(report.warnings, 'warning')} ({verdict}"
+        f"{', warnings fail under --strict' if strict and report.warnings else ''})."
+    )
+
+
+def render_text(report: Report, strict: bool, color: bool) -> str:
+    """Findings grouped by file, then the summary line."""
+    def style(
+        text: str, fg: str | None = None, *, bold: bool = False, underline: bool = False,
+        dim: bool = False,
+    ) -> str:
+        if not color:
+            return text
+        return click.style(text, fg=fg, bold=bold, underline=underline, dim=dim)
+
+    out: list[str] = []
+    for path, group in groupby(report.diagnostics, key=lambda d: d.path):
+        out.append(style(path, bold=True, underline=True))
+        for d in group:
+            severity = style(f"{d.severity.value:<7}", fg=_COLORS[d.severity])
+            code = style(d.code, bold=True)
+            out.append(f"  {_position(d):>7}  {severity}  {code} {d.message}  [{d.rule}]")
+            if d.hint:
+                out.append(style(f"{'':>18}hint: {d.hint}", dim=True))
+        out.append("")
+    out.append(style(summary_line(report, strict), bold=True))
+    return "\n".join(out) + "\n"

@@ -1,0 +1,162 @@
+"""Publication rules (ND5xx): is the outlet named, and does it match where the URL lives?"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from difflib import SequenceMatcher
+
+from newsdata.diagnostics import Diagnostic, Severity
+from newsdata.rawtext import Document
+from newsdata.rules.base import DocumentRule, FileContext
+from newsdata.urls import host_of
+
+__all__ = ["PublicationDomainMismatch", "PublicationLooksLikeSentence", "UnknownPublication"]
+
+# Host labels that say nothing about the outlet.
+_GENERIC_LABELS = frozenset(
+    "www www1 www2 m mobile amp edition en english news home web online article articles "
+    "com net org co gov edu ac info biz io tv fm gg".split()
+)
+_MIN_SHARED = 4
+
+
+class PublicationDomainMismatch(DocumentRule):
+    """The publication is in the registry, but the URL's host is not one of its domains.
+
+    Why: an article labelled `The Guardian` whose URL lives on another site has the wrong
+    publication or the wrong URL. Subdomains count (`edition.cnn.com` belongs to CNN).
+    """
+
+    code = "ND501"
+    name = "publication-domain-mismatch"
+    severity = Severity.ERROR
+
+    def check_document(self, ctx: FileContext, doc: Document) -> Iterator[Diagnostic]:
+        if doc.publication is None or doc.url is None or not doc.url_text:
+            return
+        known = ctx.registry.lookup(doc.publication.text)
+        host = host_of(doc.url_text)
+        if known and host and not known.owns_host(host):
+            yield self.found(
+                ctx.path,
+                doc.url.line,
+                f"the URL's host {host} is not a domain of {known.name} "
+                f"({', '.join(known.domains)})",
+                hint="fix the publication line or the URL, or add the domain to the registry",
+            )
+
+
+def _letters(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def _labels(host: str) -> list[str]:
+    parts = host.split(".")
+    if len(parts) > 1:
+        parts = parts[:-1]  # the top-level domain
+    return [p for p in parts if p and p not in _GENERIC_LABELS]
+
+
+def resembles_host(name: str, host: str) -> bool:
+    """Whether a publication name plausibly names the site at host.
+
+    True when the name contains a host label or the reverse, when they share a run of at least
+    four letters, or when the name's initials spell a host label (`Yonhap News Agency`, yna).
+    """
+    compact = _letters(name)
+    if not compact:
+        return False
+    bare_host = host.removeprefix("www.")
+    if compact in (_letters(host), _letters(bare_host)):
+        return True
+    words = [w for w in re.split(r"[\W_]+", name.casefold()) if w]
+    initials = "".join(w[0] for w in words)
+    for label in _labels(host):
+        label = _letters(label)
+        if not label:
+            continue
+        if label in compact or compact in label:
+            return True
+        if initials and (label.startswith(initials) or initials.startswith(label)) and len(label) > 1:
+            return True
+        match = SequenceMatcher(None, compact, label, autojunk=False).find_longest_match()
+        if match.size >= min(_MIN_SHARED, len(label)):
+            return True
+    return False
+
+
+class UnknownPublication(DocumentRule):
+    """A publication the registry does not know, whose name does not resemble the URL's host.
+
+    Why: `LinkNaija` on linknaija.com is plausible; `Daily Planet` on example.org may be a
+    mislabelled article. Add the outlet to the registry (`registry` in [tool.newsdata]) to
+    silence this for good.
+    """
+
+    code = "ND502"
+    name = "unknown-publication"
+    severity = Severity.WARNING
+
+    def check_document(self, ctx: FileContext, doc: Document) -> Iterator[Diagnostic]:
+        if doc.publication is None or not doc.url_text:
+            return
+        host = host_of(doc.url_text)
+        name = doc.publication.text
+        if host and ctx.registry.lookup(name) is None and not resembles_host(name, host):
+            yield self.found(
+                ctx.path,
+                doc.publication.line,
+                f"unknown publication {name!r} does not resemble the URL's host {host}",
+                hint="check the publication, or add it to the publication registry",
+            )
+
+
+_WORD = re.compile(r"[^\W_]+(?:[.'’-][^\W_]+)*\.?", re.UNICODE)
+_SENTENCE_END = re.compile(r"[.!?。！？]$")
+_ABBREVIATION_END = re.compile(
+    r"(?:\b[^\W\d_]{1,3}\.){2,}$|\b[^\W\d_]\.$"
+    r"|\b(?:Inc|Ltd|Co|Corp|Bros|Jr|Sr|Ltda|Pty|Plc|Cie|Nr|No|St)\.$",
+    re.IGNORECASE,
+)
+_MANY_WORDS = 9
+_SENTENCE_MIN_WORDS = 4
+
+
+def looks_like_sentence(name: str) -> bool:
+    """Whether a publication line reads like a sentence or a headline rather than a name.
+
+    Many words (9 or more), or terminal punctuation after four words or more, unless the line
+    ends in an abbreviation (`DRK e.V.`, `Acme Inc.`). Short names with punctuation, such as
+    `BLOG OFF!`, pass.
+    """
+    words = _WORD.findall(name)
+    if len(words) >= _MANY_WORDS:
+        return True
+    if not _SENTENCE_END.search(name) or len(words) < _SENTENCE_MIN_WORDS:
+        return False
+    return not _ABBREVIATION_END.search(name)
+
+
+class PublicationLooksLikeSentence(DocumentRule):
+    """The publication line reads like a sentence or a headline, not an outlet's name.
+
+    Why: when the publication line is missing, the first body paragraph or a subtitle slides
+    into its place. Real names can carry punctuation (`BLOG OFF!`, `DRK e.V.`), so this checks
+    for many words, or terminal punctuation after several words.
+    """
+
+    code = "ND503"
+    name = "publication-looks-like-sentence"
+    severity = Severity.WARNING
+
+    def check_document(self, ctx: FileContext, doc: Document) -> Iterator[Diagnostic]:
+        if doc.publication is not None and looks_like_sentence(doc.publication.text):
+            yield self.found(
+                ctx.path,
+                doc.publication.line,
+                f"the publication line reads like a sentence: {doc.publication.text[:80]!r}",
+                hint="the publication line may be missing; put the outlet's name there",
+            )

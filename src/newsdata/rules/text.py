@@ -1,0 +1,220 @@
+"""Text rules (ND6xx): is the article text clean, whole and free of page furniture?"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html.entities import html5
+
+from newsdata.diagnostics import Diagnostic, Severity
+from newsdata.rawtext import Block, Document
+from newsdata.rules.base import DocumentRule, FileContext
+from newsdata.words import count_words
+
+__all__ = ["Boilerplate", "HtmlRemnant", "OddWhitespace", "ShortBody", "SplitParagraph"]
+
+MIN_BODY_WORDS = 50
+
+# Characters that may end a paragraph: sentence punctuation in several scripts, closing quotes
+# and brackets, dashes and ellipses.
+_TERMINAL = set(".!?:;…\"'”’»)]}」』】）。！？．｡—–")
+
+
+class SplitParagraph(DocumentRule):
+    """A paragraph that stops mid-sentence and continues in the next one.
+
+    Why: a blank line inside a sentence splits one paragraph in two, which breaks sentence
+    segmentation and paragraph-level statistics.
+    Example: `... it has refused to back calls for Assad` / blank line / `to step down, ...`
+    Use instead: join the two lines.
+    """
+
+    code = "ND601"
+    name = "split-paragraph"
+    severity = Severity.WARNING
+
+    def check_document(self, ctx: FileContext, doc: Document) -> Iterator[Diagnostic]:
+        for before, after in zip(doc.paragraphs, doc.paragraphs[1:], strict=False):
+            if before.text[-1] not in _TERMINAL and after.text[0].islower():
+                yield self.found(
+                    ctx.path,
+                    before.line + before.line_count - 1,
+                    f"the paragraph ends without punctuation and continues at line {after.line}",
+                    hint="join the two paragraphs",
+                )
+
+
+# Doubled spaces, and any whitespace other than a plain space (tabs, no-break and zero-width
+# spaces). A single ideographic space (U+3000) is normal in CJK text and allowed.
+_ODD_SPACE = re.compile(r"[^\S\u3000]{2,}|[^\S \u3000]|[\u200b-\u200d\u2060\ufeff]|\u3000{2,}")
+
+
+class OddWhitespace(DocumentRule):
+    """Doubled or unusual whitespace inside the title, byline or publication.
+
+    Why: `The  Moscow Times` and `The Moscow Times` are the same outlet to a reader but not to
+    `group by`; tabs, no-break and zero-width spaces hide in metadata the same way.
+    Use instead: single plain spaces.
+    """
+
+    code = "ND602"
+    name = "odd-whitespace"
+    severity = Severity.WARNING
+
+    def check_document(self, ctx: FileContext, doc: Document) -> Iterator[Diagnostic]:
+        for label, block in (("title", doc.title), ("byline", doc.byline),
+                             ("publication", doc.publication)):
+            if block is None:
+                continue
+            match = _ODD_SPACE.search(block.text)
+            if match:
+                yield self.found(
+                    ctx.path,
+                    block.line,
+                    f"{_describe(match.group())} in the {label}",
+                    column=match.start() + 1,
+                    hint="use single plain spaces",
+                )
+
+
+def _describe(space: str) -> str:
+    if set(space) == {" "}:
+        return f"{len(space)} spaces in a row"
+    odd = next(ch for ch in space if ch != " ")
+    return f"unusual whitespace U+{ord(odd):04X}"
+
+
+_HTML_TAGS = (
+    "a abbr article aside audio b blockquote body br button caption center cite code dd div dl "
+    "dt em embed figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header hr html i "
+    "iframe img input label li link meta nav noscript ol option p picture pre q s script section "
+    "select small source span strong style sub sup svg table tbody td th thead time title tr u ul "
+    "video"
+).split()
+_TAG = re.compile(
+    r"</?(?:" + "|".join(_HTML_TAGS) + r")(?:\s[^<>]*)?/?>|<!--.*?-->", re.IGNORECASE
+)
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _html_remnant(text: str) -> re.Match[str] | None:
+    tag = _TAG.search(text)
+    if tag:
+        return tag
+    for entity in _ENTITY.finditer(text):
+        name = entity.group()[1:]
+        if name.startswith("#") or name in html5:
+            return entity
+    return None
+
+
+class HtmlRemnant(DocumentRule):
+    """HTML tags or character entities left in the text (`<p>`, `&nbsp;`, `&amp;`).
+
+    Why: they are markup, not text; readers see them verbatim and models learn them.
+    Use instead: the plain text (`&amp;` is `&`, `&nbsp;` a space).
+    """
+
+    code = "ND603"
+    name = "html-remnant"
+    severity = Severity.WARNING
+
+    def check_document(self, ctx: FileContext, doc: Document) -> Iterator[Diagnostic]:
+        for block in _text_blocks(doc):
+            match = _html_remnant(block.text)
+            if match:
+                line, column = _position(block, match.start())
+                yield self.found(
+                    ctx.path,
+                    line,
+                    f"HTML remnant {match.group()[:40]!r} in the text",
+                    column=column,
+                    hint="replace markup with plain text",
+                )
+
+
+def _text_blocks(doc: Document) -> list[Block]:
+    parts = [doc.title, doc.byline, doc.publication, *doc.paragraphs]
+    return [p for p in parts if p is not None]
+
+
+def _position(block: Block, offset: int) -> tuple[int, int]:
+    before = block.text[:offset]
+    line = block.line + before.count("\n")
+    return line, offset - (before.rfind("\n") + 1) + 1
+
+
+class ShortBody(DocumentRule):
+    """A body shorter than 50 words.
+
+    Why: a news article is rarely this short; usually the extraction kept only a teaser, a
+    caption or a paywall notice. Each CJK character counts as a word.
+    """
+
+    code = "ND604"
+    name = "short-body"
+    severity = Severity.WARNING
+
+    def check_document(self, ctx: FileContext, doc: Document) -> Iterator[Diagnostic]:
+        if not doc.paragraphs:
+            return
+        words = count_words(doc.body)
+        if words < MIN_BODY_WORDS:
+            yield self.found(
+                ctx.path,
+                doc.paragraphs[0].line,
+                f"the body has only {words} word(s) (fewer than {MIN_BODY_WORDS})",
+                hint="check that the whole article was extracted",
+            )
+
+
+# (pattern, what it catches). Matched against whole paragraphs of at most 25 words.
+BOILERPLATE_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"^(?:read|see|watch) (?:more|also|next)\b", "read-more prompts: `Read more: ...`"),
+    (r"^(?:related|recommended)(?: (?:stories|articles|content|coverage|links|reading))?\b",
+     "related-content headers: `Related Stories`"),
+    (r"^more (?:on|from) (?:this|our)\b", "`More on this story`"),
+    (r"\b(?:sign up|subscribe)\b.*\bnewsletters?\b|^subscribe\b|\bnewsletters?\b.*\bsign up\b",
+     "newsletter prompts: `Sign up for our newsletter`"),
+    (r"\bcookies?\b.*\b(?:consent|accept|policy|settings|we use)\b|^we use cookies\b",
+     "cookie notices"),
+    (r"^(?:share|tweet|email)(?: this)?(?: (?:article|story|page|post))?"
+     r"(?: (?:on|via) \w+)?\s*:?$", "share prompts: `Share this article`"),
+    (r"^(?:click|tap) here\b", "`Click here ...`"),
+    (r"^follow us\b|^follow .{1,40} on (?:twitter|x|facebook|instagram|tiktok)\b",
+     "social prompts: `Follow us on Twitter`"),
+    (r"^advertisement$|^(?:sponsored|ad)$", "advertisement markers"),
+    (r"^(?:add to cart|shop now|buy now)\b", "shopping prompts"),
+    (r"^all rights reserved\b|^(?:copyright|©)\s*(?:\d{4}|\w)", "copyright lines"),
+)
+_BOILERPLATE = [(re.compile(p, re.IGNORECASE), what) for p, what in BOILERPLATE_PATTERNS]
+_BOILERPLATE_MAX_WORDS = 25
+
+
+class Boilerplate(DocumentRule):
+    """A body paragraph that is page furniture: newsletter, cookie, share or read-more prompts.
+
+    Why: these lines come from the web page, not the article; they repeat across thousands
+    of records and pollute text statistics and models. Only short paragraphs (25 words or
+    fewer) are checked, against the patterns below.
+    Use instead: delete the line.
+    """
+
+    code = "ND605"
+    name = "boilerplate"
+    severity = Severity.WARNING
+    details = tuple(f"`{p}`: {what}" for p, what in BOILERPLATE_PATTERNS)
+
+    def check_document(self, ctx: FileContext, doc: Document) -> Iterator[Diagnostic]:
+        for block in doc.paragraphs:
+            if count_words(block.text) > _BOILERPLATE_MAX_WORDS:
+                continue
+            for pattern, what in _BOILERPLATE:
+                if pattern.search(block.text):
+                    yield self.found(
+                        ctx.path,
+                        block.line,
+                        f"boilerplate line ({what.split(':')[0]}): {block.text[:60]!r}",
+                        hint="delete it",
+                    )
+                    break
