@@ -33,7 +33,7 @@ types: $(TEST_STAMP)
 	$(BIN)/mypy
 
 pytest: $(TEST_STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q
 
 docs: $(STAMP)
 	$(BIN)/newsdata schema

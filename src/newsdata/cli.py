@@ -39,17 +39,38 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--format", "fmt", type=click.Choice(_FORMATS), default="text", show_default=True,
-              help="Report format: grouped text, the JSON contract, or GitHub annotations.")
-@click.option("--select", multiple=True, metavar="CODES",
-              help="Only these rule codes or prefixes (comma-separated; replaces the config).")
-@click.option("--ignore", multiple=True, metavar="CODES",
-              help="Skip these rule codes or prefixes (comma-separated; adds to the config).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_FORMATS),
+    default="text",
+    show_default=True,
+    help="Report format: grouped text, the JSON contract, or GitHub annotations.",
+)
+@click.option(
+    "--select",
+    multiple=True,
+    metavar="CODES",
+    help="Only these rule codes or prefixes (comma-separated; replaces the config).",
+)
+@click.option(
+    "--ignore",
+    multiple=True,
+    metavar="CODES",
+    help="Skip these rule codes or prefixes (comma-separated; adds to the config).",
+)
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-@click.option("--max-file-size", metavar="SIZE",
-              help="Largest file to read, e.g. 2MiB (default from config, else 2 MiB).")
+@click.option(
+    "--max-file-size",
+    metavar="SIZE",
+    help="Largest file to read, e.g. 2MiB (default from config, else 2 MiB).",
+)
 def validate(
-    paths: Sequence[str], fmt: str, select: Sequence[str], ignore: Sequence[str], strict: bool,
+    paths: Sequence[str],
+    fmt: str,
+    select: Sequence[str],
+    ignore: Sequence[str],
+    strict: bool,
     max_file_size: str | None,
 ) -> None:
     """Check article files and folders (recursively, *.txt) against every rule."""
@@ -70,8 +91,14 @@ def validate(
 
 @cli.command()
 @click.option("--check", is_flag=True, help="Exit 1 if the files differ from the model.")
-@click.option("--dir", "directory", type=click.Path(path_type=Path), default=Path("schema"),
-              show_default=True, help="The schema folder.")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(path_type=Path),
+    default=Path("schema"),
+    show_default=True,
+    help="The schema folder.",
+)
 def schema(check: bool, directory: Path) -> None:
     """Write (or --check) schema/ from the Article model."""
     from newsdata.schema import check_schema_dir, write_schema_dir
@@ -85,21 +112,36 @@ def schema(check: bool, directory: Path) -> None:
         click.echo(f"{directory}: up to date")
         return
     changed = write_schema_dir(directory)
-    click.echo(f"{directory}: {len(changed)} file(s) written" + (
-        f" ({', '.join(changed)})" if changed else ""))
+    click.echo(
+        f"{directory}: {len(changed)} file(s) written"
+        + (f" ({', '.join(changed)})" if changed else "")
+    )
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
-              show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 def rules(fmt: str) -> None:
     """List every rule: code, name, default severity and summary."""
     import json
 
     from newsdata.rules import all_rules
 
-    rows = [{"code": r.code, "name": r.name, "severity": r.severity.value,
-             "summary": (r.__doc__ or "").strip().splitlines()[0]} for r in all_rules()]
+    rows = [
+        {
+            "code": r.code,
+            "name": r.name,
+            "severity": r.severity.value,
+            "summary": (r.__doc__ or "").strip().splitlines()[0],
+        }
+        for r in all_rules()
+    ]
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return
@@ -110,8 +152,11 @@ def rules(fmt: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code instead of raising SystemExit."""
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="newsdata",
-                 standalone_mode=True)
+        cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="newsdata",
+            standalone_mode=True,
+        )
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
     return EXIT_CLEAN

@@ -120,7 +120,10 @@ def find_config(start: Path) -> Path | None:
     """The nearest pyproject.toml with a [tool.newsdata] table, walking up from start."""
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
-        if candidate.is_file() and "newsdata" in _read_toml(candidate).get("tool", {}):
+        if not candidate.is_file():
+            continue
+        tool = _read_toml(candidate).get("tool", {})
+        if isinstance(tool, dict) and "newsdata" in tool:
             return candidate
     return None
 
@@ -172,12 +175,12 @@ def settings_from_table(table: Mapping[str, object], path: Path) -> Settings:
 
 def _severities(value: object, where: str) -> tuple[tuple[str, Severity], ...]:
     if not isinstance(value, dict):
-        raise ConfigError(f"{where}: expected a table of CODE = \"error\" | \"warning\"")
+        raise ConfigError(f'{where}: expected a table of CODE = "error" | "warning"')
     out: list[tuple[str, Severity]] = []
     for code, level in value.items():
         (prefix,) = _prefixes([code], where)
         try:
             out.append((prefix, Severity(str(level).lower())))
         except ValueError:
-            raise ConfigError(f"{where}: {code} = {level!r}: use \"error\" or \"warning\"") from None
+            raise ConfigError(f'{where}: {code} = {level!r}: use "error" or "warning"') from None
     return tuple(out)

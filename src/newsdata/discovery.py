@@ -51,9 +51,10 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Target]:
             targets.extend(_walk(text))
         else:
             targets.append(_explicit_file(text))
-    seen: set[str] = set()
-    unique = [t for t in targets if not (t.display in seen or seen.add(t.display))]
-    return unique
+    unique: dict[str, Target] = {}
+    for target in targets:
+        unique.setdefault(target.display, target)
+    return list(unique.values())
 
 
 def _explicit_file(given: str) -> Target:
@@ -72,7 +73,8 @@ def _walk(root: str) -> Iterator[Target]:
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as error:
-            yield Target(directory, directory, relative_dir, Problem.SPECIAL_FILE, error.strerror)
+            detail = error.strerror or "cannot be listed"
+            yield Target(directory, directory, relative_dir, Problem.SPECIAL_FILE, detail)
             continue
         subdirs: list[str] = []
         for entry in entries:

@@ -60,14 +60,20 @@ class Validator:
 
     def check_context(self, ctx: FileContext) -> FileResult:
         """Run the file rules on one file."""
-        found = [d for rule, severity in self.file_rules
-                 for d in _with_severity(rule.check(ctx), severity)]
+        found = [
+            d
+            for rule, severity in self.file_rules
+            for d in _with_severity(rule.check(ctx), severity)
+        ]
         doc = ctx.doc
         print_ = None
         if doc is not None and doc.url_text and doc.paragraphs:
             print_ = fingerprint(
-                ctx.path, doc.url_text, doc.url.line if doc.url else None,
-                doc.body, doc.paragraphs[0].line,
+                ctx.path,
+                doc.url_text,
+                doc.url.line if doc.url else None,
+                doc.body,
+                doc.paragraphs[0].line,
             )
         return FileResult(tuple(found), print_)
 
@@ -81,8 +87,11 @@ class Validator:
 
     def check_corpus(self, prints: Sequence[Fingerprint]) -> list[Diagnostic]:
         """Run the corpus rules across all fingerprints of a run."""
-        return [d for rule, severity in self.corpus_rules
-                for d in _with_severity(rule.check_corpus(prints), severity)]
+        return [
+            d
+            for rule, severity in self.corpus_rules
+            for d in _with_severity(rule.check_corpus(prints), severity)
+        ]
 
 
 def _registry(settings: Settings) -> Registry:
@@ -105,14 +114,14 @@ def _enabled(settings: Settings, rules: Iterable[_R]) -> list[tuple[_R, Severity
 
 def _with_severity(found: Iterable[Diagnostic], severity: Severity) -> Iterable[Diagnostic]:
     for diagnostic in found:
-        yield diagnostic if diagnostic.severity == severity else replace(
-            diagnostic, severity=severity
+        yield (
+            diagnostic
+            if diagnostic.severity == severity
+            else replace(diagnostic, severity=severity)
         )
 
 
-def validate(
-    paths: Sequence[str | os.PathLike[str]], settings: Settings | None = None
-) -> Report:
+def validate(paths: Sequence[str | os.PathLike[str]], settings: Settings | None = None) -> Report:
     """Check every article file under the given paths; raises PathNotFoundError for a bad path."""
     validator = Validator(settings)
     targets = discover(paths)
@@ -143,7 +152,7 @@ def _article(ctx: FileContext, path: str) -> Article | None:
     if doc is None or doc.title is None or doc.published is None or doc.publication is None:
         return None
     try:
-        return Article(
+        return Article.create(
             title=doc.title.text,
             authors=doc.authors,
             published=doc.published,

@@ -65,6 +65,33 @@ class Article(BaseModel):
         Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the raw file's bytes."),
     ]
 
+    @classmethod
+    def create(
+        cls,
+        *,
+        title: str,
+        authors: list[str],
+        published: dt.date,
+        publication: str,
+        url: str,
+        body: str,
+        source_path: str,
+        source_sha256: str,
+    ) -> Article:
+        """A record from its content and provenance; id and word_count are derived."""
+        return cls.model_validate(
+            {
+                "title": title,
+                "authors": authors,
+                "published": published,
+                "publication": publication,
+                "url": url,
+                "body": body,
+                "source_path": source_path,
+                "source_sha256": source_sha256,
+            }
+        )
+
     @model_validator(mode="before")
     @classmethod
     def _derive(cls, data: Any) -> Any:
@@ -101,4 +128,3 @@ class Article(BaseModel):
     def paragraphs(self) -> list[str]:
         """The body split into its paragraphs."""
         return self.body.split("\n\n")
-

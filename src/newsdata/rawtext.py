@@ -22,18 +22,37 @@ _MONTHS = {
     name: number
     for number, names in enumerate(
         (
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
             ("december", "dec"),
         ),
         start=1,
     )
     for name in names
 }
-_MONTH_NAMES = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
 _DATE_FORMS = (
     re.compile(rf"^{_MONTH}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})$"),  # April 06, 2013
@@ -167,7 +186,8 @@ def _header_lines(doc: Document, blocks: list[Block]) -> list[Block]:
         if block.line_count > 1 and len(lines) < _HEADER_FIELDS - 1 and not _is_paragraph(block):
             doc.merged_header_lines.append(block)
             lines.extend(
-                Block(text, block.line + offset) for offset, text in enumerate(block.text.split("\n"))
+                Block(text, block.line + offset)
+                for offset, text in enumerate(block.text.split("\n"))
             )
         else:
             lines.append(block)

@@ -83,8 +83,10 @@ def parse_registry(content: object, source: str) -> list[Publication]:
     """Publications from a registry document; ConfigError names what is wrong."""
     if not isinstance(content, dict) or not isinstance(content.get("publications"), list):
         raise ConfigError(f"{source}: expected an object with a 'publications' list")
-    return [_publication(entry, f"{source}: publication {i}") for i, entry in
-            enumerate(content["publications"], start=1)]
+    return [
+        _publication(entry, f"{source}: publication {i}")
+        for i, entry in enumerate(content["publications"], start=1)
+    ]
 
 
 def _publication(entry: object, where: str) -> Publication:

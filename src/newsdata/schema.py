@@ -60,8 +60,12 @@ def _table_field(name: str, spec: dict[str, Any], required: bool) -> dict[str, A
         field["description"] += " In CSV: a JSON array of strings."
     else:
         field["type"] = _TABLE_TYPES[str(kind)]
-    for source, target in (("pattern", "pattern"), ("minLength", "minLength"),
-                           ("maxLength", "maxLength"), ("minimum", "minimum")):
+    for source, target in (
+        ("pattern", "pattern"),
+        ("minLength", "minLength"),
+        ("maxLength", "maxLength"),
+        ("minimum", "minimum"),
+    ):
         if source in spec:
             constraints[target] = spec[source]
     if name == "id":
@@ -72,6 +76,7 @@ def _table_field(name: str, spec: dict[str, Any], required: bool) -> dict[str, A
 
 def schema_files() -> dict[str, str]:
     """The content of every generated file in schema/, by file name."""
+
     def dump(value: object) -> str:
         return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
 

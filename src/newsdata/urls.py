@@ -19,10 +19,34 @@ __all__ = [
 #: Query parameters that identify a campaign or a click, never the article (rule ND402).
 TRACKING_PARAMETERS: frozenset[str] = frozenset(
     {
-        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid",
-        "igshid", "mc_cid", "mc_eid", "_ga", "_gl", "_hsenc", "_hsmi", "mkt_tok",
-        "oly_anon_id", "oly_enc_id", "vero_id", "wickedid", "rb_clickid", "s_cid",
-        "ocid", "cmpid", "ncid", "sr_share", "smid", "ito",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "oly_anon_id",
+        "oly_enc_id",
+        "vero_id",
+        "wickedid",
+        "rb_clickid",
+        "s_cid",
+        "ocid",
+        "cmpid",
+        "ncid",
+        "sr_share",
+        "smid",
+        "ito",
     }
 )
 _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
@@ -58,8 +82,11 @@ def canonical_url(url: str) -> str:
     if len(path) > 1:
         path = path.rstrip("/")
     query = urlencode(
-        sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-               if not is_tracking_parameter(k))
+        sorted(
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not is_tracking_parameter(k)
+        )
     )
     return urlunsplit(("https", netloc, path, query, ""))
 

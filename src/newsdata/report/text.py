@@ -23,6 +23,7 @@ def _position(diagnostic: Diagnostic) -> str:
 
 def summary_line(report: Report, strict: bool) -> str:
     """`Checked 3 files: 1 error, 2 warnings.`"""
+
     def plural(n: int, word: str) -> str:
         return f"{n} {word}{'' if n == 1 else 's'}"
 
@@ -36,8 +37,13 @@ def summary_line(report: Report, strict: bool) -> str:
 
 def render_text(report: Report, strict: bool, color: bool) -> str:
     """Findings grouped by file, then the summary line."""
+
     def style(
-        text: str, fg: str | None = None, *, bold: bool = False, underline: bool = False,
+        text: str,
+        fg: str | None = None,
+        *,
+        bold: bool = False,
+        underline: bool = False,
         dim: bool = False,
     ) -> str:
         if not color:

@@ -90,7 +90,12 @@ class DuplicateUrl(CorpusRule):
             first = group[0]
             for other in group[1:]:
                 yield Diagnostic(
-                    other.path, other.line_url, None, self.code, self.name, self.severity,
+                    other.path,
+                    other.line_url,
+                    None,
+                    self.code,
+                    self.name,
+                    self.severity,
                     f"same article as {first.path} (id {other.article_id})",
                     "delete one of the two files",
                 )
@@ -112,7 +117,12 @@ class DuplicateBody(CorpusRule):
             first = group[0]
             for other in group[1:]:
                 yield Diagnostic(
-                    other.path, other.line_body, None, self.code, self.name, self.severity,
+                    other.path,
+                    other.line_body,
+                    None,
+                    self.code,
+                    self.name,
+                    self.severity,
                     f"the body is identical to that of {first.path}",
                     "keep one of the two articles",
                 )

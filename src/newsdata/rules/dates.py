@@ -121,8 +121,7 @@ class DateBeforeFounding(DocumentRule):
             yield self.found(
                 ctx.path,
                 doc.date.line,
-                f"{doc.published.isoformat()} is before {known.name} was founded "
-                f"({known.founded})",
+                f"{doc.published.isoformat()} is before {known.name} was founded ({known.founded})",
             )
 
 

@@ -16,8 +16,36 @@ __all__ = ["PublicationDomainMismatch", "PublicationLooksLikeSentence", "Unknown
 
 # Host labels that say nothing about the outlet.
 _GENERIC_LABELS = frozenset(
-    "www www1 www2 m mobile amp edition en english news home web online article articles "
-    "com net org co gov edu ac info biz io tv fm gg".split()
+    [
+        "www",
+        "www1",
+        "www2",
+        "m",
+        "mobile",
+        "amp",
+        "edition",
+        "en",
+        "english",
+        "news",
+        "home",
+        "web",
+        "online",
+        "article",
+        "articles",
+        "com",
+        "net",
+        "org",
+        "co",
+        "gov",
+        "edu",
+        "ac",
+        "info",
+        "biz",
+        "io",
+        "tv",
+        "fm",
+        "gg",
+    ]
 )
 _MIN_SHARED = 4
 
@@ -80,7 +108,11 @@ def resembles_host(name: str, host: str) -> bool:
             continue
         if label in compact or compact in label:
             return True
-        if initials and (label.startswith(initials) or initials.startswith(label)) and len(label) > 1:
+        if (
+            initials
+            and (label.startswith(initials) or initials.startswith(label))
+            and len(label) > 1
+        ):
             return True
         match = SequenceMatcher(None, compact, label, autojunk=False).find_longest_match()
         if match.size >= min(_MIN_SHARED, len(label)):

@@ -62,8 +62,11 @@ class OddWhitespace(DocumentRule):
     severity = Severity.WARNING
 
     def check_document(self, ctx: FileContext, doc: Document) -> Iterator[Diagnostic]:
-        for label, block in (("title", doc.title), ("byline", doc.byline),
-                             ("publication", doc.publication)):
+        for label, block in (
+            ("title", doc.title),
+            ("byline", doc.byline),
+            ("publication", doc.publication),
+        ):
             if block is None:
                 continue
             match = _ODD_SPACE.search(block.text)
@@ -84,16 +87,83 @@ def _describe(space: str) -> str:
     return f"unusual whitespace U+{ord(odd):04X}"
 
 
-_HTML_TAGS = (
-    "a abbr article aside audio b blockquote body br button caption center cite code dd div dl "
-    "dt em embed figcaption figure font footer form h1 h2 h3 h4 h5 h6 head header hr html i "
-    "iframe img input label li link meta nav noscript ol option p picture pre q s script section "
-    "select small source span strong style sub sup svg table tbody td th thead time title tr u ul "
-    "video"
-).split()
-_TAG = re.compile(
-    r"</?(?:" + "|".join(_HTML_TAGS) + r")(?:\s[^<>]*)?/?>|<!--.*?-->", re.IGNORECASE
-)
+_HTML_TAGS = [
+    "a",
+    "abbr",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "blockquote",
+    "body",
+    "br",
+    "button",
+    "caption",
+    "center",
+    "cite",
+    "code",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "embed",
+    "figcaption",
+    "figure",
+    "font",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "i",
+    "iframe",
+    "img",
+    "input",
+    "label",
+    "li",
+    "link",
+    "meta",
+    "nav",
+    "noscript",
+    "ol",
+    "option",
+    "p",
+    "picture",
+    "pre",
+    "q",
+    "s",
+    "script",
+    "section",
+    "select",
+    "small",
+    "source",
+    "span",
+    "strong",
+    "style",
+    "sub",
+    "sup",
+    "svg",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "time",
+    "title",
+    "tr",
+    "u",
+    "ul",
+    "video",
+]
+_TAG = re.compile(r"</?(?:" + "|".join(_HTML_TAGS) + r")(?:\s[^<>]*)?/?>|<!--.*?-->", re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
@@ -171,18 +241,29 @@ class ShortBody(DocumentRule):
 # (pattern, what it catches). Matched against whole paragraphs of at most 25 words.
 BOILERPLATE_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^(?:read|see|watch) (?:more|also|next)\b", "read-more prompts: `Read more: ...`"),
-    (r"^(?:related|recommended)(?: (?:stories|articles|content|coverage|links|reading))?\b",
-     "related-content headers: `Related Stories`"),
+    (
+        r"^(?:related|recommended)(?: (?:stories|articles|content|coverage|links|reading))?\b",
+        "related-content headers: `Related Stories`",
+    ),
     (r"^more (?:on|from) (?:this|our)\b", "`More on this story`"),
-    (r"\b(?:sign up|subscribe)\b.*\bnewsletters?\b|^subscribe\b|\bnewsletters?\b.*\bsign up\b",
-     "newsletter prompts: `Sign up for our newsletter`"),
-    (r"\bcookies?\b.*\b(?:consent|accept|policy|settings|we use)\b|^we use cookies\b",
-     "cookie notices"),
-    (r"^(?:share|tweet|email)(?: this)?(?: (?:article|story|page|post))?"
-     r"(?: (?:on|via) \w+)?\s*:?$", "share prompts: `Share this article`"),
+    (
+        r"\b(?:sign up|subscribe)\b.*\bnewsletters?\b|^subscribe\b|\bnewsletters?\b.*\bsign up\b",
+        "newsletter prompts: `Sign up for our newsletter`",
+    ),
+    (
+        r"\bcookies?\b.*\b(?:consent|accept|policy|settings|we use)\b|^we use cookies\b",
+        "cookie notices",
+    ),
+    (
+        r"^(?:share|tweet|email)(?: this)?(?: (?:article|story|page|post))?"
+        r"(?: (?:on|via) \w+)?\s*:?$",
+        "share prompts: `Share this article`",
+    ),
     (r"^(?:click|tap) here\b", "`Click here ...`"),
-    (r"^follow us\b|^follow .{1,40} on (?:twitter|x|facebook|instagram|tiktok)\b",
-     "social prompts: `Follow us on Twitter`"),
+    (
+        r"^follow us\b|^follow .{1,40} on (?:twitter|x|facebook|instagram|tiktok)\b",
+        "social prompts: `Follow us on Twitter`",
+    ),
     (r"^advertisement$|^(?:sponsored|ad)$", "advertisement markers"),
     (r"^(?:add to cart|shop now|buy now)\b", "shopping prompts"),
     (r"^all rights reserved\b|^(?:copyright|©)\s*(?:\d{4}|\w)", "copyright lines"),

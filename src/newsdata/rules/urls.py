@@ -15,7 +15,9 @@ __all__ = ["InvalidUrl", "TrackingParameters"]
 
 # A host name: dot-separated labels of letters (any script), digits and hyphens, or an IP.
 _LABEL = r"(?!-)[^\W_](?:[\w-]{0,61}[^\W_])?"
-_HOST = re.compile(rf"^(?:{_LABEL}\.)+(?:[^\W\d_]{{2,63}}|xn--[a-z0-9-]{{1,59}})$|^\d{{1,3}}(?:\.\d{{1,3}}){{3}}$")
+_HOST = re.compile(
+    rf"^(?:{_LABEL}\.)+(?:[^\W\d_]{{2,63}}|xn--[a-z0-9-]{{1,59}})$|^\d{{1,3}}(?:\.\d{{1,3}}){{3}}$"
+)
 
 
 def url_problem(url: str) -> str | None:
@@ -82,8 +84,9 @@ class TrackingParameters(DocumentRule):
             query = urlsplit(doc.url_text).query
         except ValueError:
             return
-        names = sorted({k for k, _ in parse_qsl(query, keep_blank_values=True)
-                        if is_tracking_parameter(k)})
+        names = sorted(
+            {k for k, _ in parse_qsl(query, keep_blank_values=True) if is_tracking_parameter(k)}
+        )
         if names:
             yield self.found(
                 ctx.path,

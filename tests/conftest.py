@@ -1,0 +1,62 @@
+"""Shared fixtures: a clean article, the seed file, and the real samples when present."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from newsdata.config import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = (
+    ROOT
+    / "raw"
+    / "themoscowtimes.com"
+    / "2013"
+    / "putin-urges-peace-talks-to-end-syria-massacre.txt"
+)
+SAMPLES = Path(os.environ.get("NEWSDATA_SAMPLES", ROOT.parent / "shared" / "samples" / "real"))
+TODAY = dt.date(2026, 11, 27)
+
+CLEAN_ARTICLE = """Putin Urges Peace Talks to End Syria 'Massacre'
+
+By [The Moscow Times](#)
+
+April 06, 2013
+
+The Moscow Times
+
+President Vladimir Putin said the civil war in Syria had become a "massacre" that must be \
+stopped through peace talks between the government and the opposition, and repeated Russia's \
+firm rejection of calls for Syrian President Bashar Assad's ouster.
+
+Speaking to the German ARD television in remarks released by the Kremlin on Friday, he \
+rejected the Western criticism of Russia for continuing to supply weapons to Assad's regime.
+
+Original url:
+
+<https://www.themoscowtimes.com/2013/04/06/putin-urges-peace-talks-to-end-syria-massacre-a23012>
+"""
+
+
+@pytest.fixture
+def settings() -> Settings:
+    """Settings with a fixed `today`, so date rules are deterministic."""
+    return Settings(today=TODAY)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A folder holding one clean article."""
+    folder = tmp_path / "raw" / "themoscowtimes.com"
+    folder.mkdir(parents=True)
+    (folder / "clean.txt").write_text(CLEAN_ARTICLE, encoding="utf-8")
+    return tmp_path / "raw"
+
+
+def sample_files() -> list[Path]:
+    """The real articles in ../shared/samples/real, when that folder is present."""
+    return sorted(SAMPLES.rglob("*.txt")) if SAMPLES.is_dir() else []

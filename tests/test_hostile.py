@@ -1,0 +1,130 @@
+"""Hostile input: every bad file gets a diagnostic and exit 1; never a traceback or a hang."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsdata.cli import cli
+
+
+def _empty(folder: Path) -> None:
+    (folder / "empty.txt").write_bytes(b"")
+
+
+def _random_bytes(folder: Path) -> None:
+    (folder / "random.txt").write_bytes(random.Random(7).randbytes(5000))
+
+
+def _invalid_utf8(folder: Path) -> None:
+    (folder / "latin1.txt").write_bytes("Caf\u00e9 title\n\nBody\n".encode("latin-1"))
+
+
+def _huge(folder: Path) -> None:
+    with (folder / "huge.txt").open("wb") as handle:
+        handle.truncate(20 * 1024 * 1024)
+
+
+def _nul(folder: Path) -> None:
+    (folder / "nul.txt").write_bytes(b"Title\x00\n\nApril 06, 2013\n\nPub\n\nBody text.\n")
+
+
+def _directory(folder: Path) -> None:
+    (folder / "x.txt").mkdir()
+
+
+def _symlink_loop(folder: Path) -> None:
+    (folder / "a.txt").symlink_to(folder / "b.txt")
+    (folder / "b.txt").symlink_to(folder / "a.txt")
+
+
+def _symlink_out(folder: Path) -> None:
+    outside = folder.parent / "outside.txt"
+    outside.write_text("Secret\n")
+    (folder / "out.txt").symlink_to(outside)
+
+
+def _fifo(folder: Path) -> None:
+    os.mkfifo(folder / "pipe.txt")
+
+
+HOSTILE: list[tuple[str, Callable[[Path], None], str, str]] = [
+    ("empty file", _empty, "empty.txt", "ND102"),
+    ("random bytes", _random_bytes, "random.txt", "ND103"),
+    ("invalid UTF-8", _invalid_utf8, "latin1.txt", "ND101"),
+    ("20 MB file", _huge, "huge.txt", "ND105"),
+    ("NUL bytes", _nul, "nul.txt", "ND104"),
+    ("directory named x.txt", _directory, "x.txt", "ND106"),
+    ("symlink loop", _symlink_loop, "a.txt", "ND107"),
+    ("symlink out of the tree", _symlink_out, "out.txt", "ND107"),
+    ("FIFO", _fifo, "pipe.txt", "ND106"),
+]
+
+
+@pytest.mark.timeout(20)
+@pytest.mark.parametrize(("case", "make", "name", "code"), HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_hostile_input_is_reported(
+    tmp_path: Path, case: str, make: Callable[[Path], None], name: str, code: str
+) -> None:
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    make(folder)
+    result = CliRunner().invoke(cli, ["validate", str(folder), "--format", "json"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), case
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.output)
+    found = {(Path(d["path"]).name, d["code"]) for d in report["diagnostics"]}
+    assert (name, code) in found, (case, found)
+
+
+def test_all_hostile_files_at_once(tmp_path: Path) -> None:
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    for _, make, _, _ in HOSTILE:
+        make(folder)
+    result = CliRunner().invoke(cli, ["validate", str(folder), "--format", "json"])
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    flagged = {Path(d["path"]).name for d in report["diagnostics"]}
+    assert {name for _, _, name, _ in HOSTILE} <= flagged
+    assert report["summary"]["files"] >= len(HOSTILE)
+
+
+def test_a_big_file_is_not_read_past_the_limit(tmp_path: Path) -> None:
+    from newsdata.reading import read_raw
+
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"a" * 5000)
+    raw = read_raw(str(path), 1000)
+    assert raw.data is None
+    assert raw.size == 5000
+
+
+def test_symlink_inside_the_tree_is_followed(tmp_path: Path) -> None:
+    from newsdata.discovery import discover
+
+    folder = tmp_path / "raw"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "real.txt").write_text("x")
+    (folder / "link.txt").symlink_to(folder / "sub" / "real.txt")
+    (folder / "dirlink").symlink_to(folder / "sub")
+    targets = {t.relative: t.problem for t in discover([str(folder)])}
+    assert targets == {"link.txt": None, "sub/real.txt": None}
+
+
+def test_a_folder_link_out_of_the_tree_is_reported(tmp_path: Path) -> None:
+    from newsdata.discovery import Problem, discover
+
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    (folder / "linked").symlink_to(outside)
+    (target,) = discover([str(folder)])
+    assert target.problem is Problem.SYMLINK_OUTSIDE
