@@ -194,3 +194,13 @@ def test_render_writes_the_layout() -> None:
     article, _ = parse(CLEAN_ARTICLE.encode())
     assert article is not None
     assert render(article) == CLEAN_ARTICLE
+
+
+def test_a_long_title_glued_to_its_byline_is_still_split() -> None:
+    title = "A very long headline " * 6
+    doc = parse_text(
+        f"{title.strip()}\nBy Jane Doe\n\nApril 06, 2013\n\nPub\n\nBody.\n\nOriginal url:\n\n<https://x.com/a>"
+    )
+    assert doc.title is not None and doc.title.text == title.strip()
+    assert doc.authors == ["Jane Doe"]
+    assert [b.line for b in doc.merged_header_lines] == [1]

@@ -183,7 +183,8 @@ def _header_lines(doc: Document, blocks: list[Block]) -> list[Block]:
     for block in blocks[:_HEADER_FIELDS]:
         if len(lines) >= _HEADER_FIELDS:
             break
-        if block.line_count > 1 and len(lines) < _HEADER_FIELDS - 1 and not _is_paragraph(block):
+        splittable = not _is_paragraph(block) or (not lines and _second_line_is_header(block))
+        if block.line_count > 1 and len(lines) < _HEADER_FIELDS - 1 and splittable:
             doc.merged_header_lines.append(block)
             lines.extend(
                 Block(text, block.line + offset)
@@ -192,6 +193,14 @@ def _header_lines(doc: Document, blocks: list[Block]) -> list[Block]:
         else:
             lines.append(block)
     return lines
+
+
+def _second_line_is_header(block: Block) -> bool:
+    """Whether a long title is glued to the byline or date on the next line."""
+    lines = block.text.split("\n")
+    if len(lines) < 2:
+        return False
+    return bool(_BYLINE.match(lines[1])) or _date_status(lines[1]) == DateStatus.OK
 
 
 def _is_paragraph(block: Block) -> bool:

@@ -11,6 +11,7 @@ from newsdata.diagnostics import Diagnostic, Severity
 from newsdata.rawtext import Document
 from newsdata.rules.base import DocumentRule, FileContext
 from newsdata.urls import host_of
+from newsdata.words import count_words
 
 __all__ = ["PublicationDomainMismatch", "PublicationLooksLikeSentence", "UnknownPublication"]
 
@@ -154,6 +155,8 @@ _ABBREVIATION_END = re.compile(
     re.IGNORECASE,
 )
 _MANY_WORDS = 9
+_MANY_CJK_CHARACTERS = 30
+_UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _SENTENCE_MIN_WORDS = 4
 
 
@@ -162,8 +165,13 @@ def looks_like_sentence(name: str) -> bool:
 
     Many words (9 or more), or terminal punctuation after four words or more, unless the line
     ends in an abbreviation (`DRK e.V.`, `Acme Inc.`). Short names with punctuation, such as
-    `BLOG OFF!`, pass.
+    `BLOG OFF!`, pass. In Chinese and Japanese, a line ending in 。！？ or of 30 or more
+    characters reads as a sentence.
     """
+    if _UNSPACED_SCRIPT.search(name):
+        # Chinese and Japanese names run up to a dozen characters without spaces
+        # (日本経済新聞 電子版); sentences end with 。！？ or run long.
+        return bool(_SENTENCE_END.search(name)) or count_words(name) >= _MANY_CJK_CHARACTERS
     words = _WORD.findall(name)
     if len(words) >= _MANY_WORDS:
         return True

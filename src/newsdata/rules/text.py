@@ -240,19 +240,25 @@ class ShortBody(DocumentRule):
 
 # (pattern, what it catches). Matched against whole paragraphs of at most 25 words.
 BOILERPLATE_PATTERNS: tuple[tuple[str, str], ...] = (
-    (r"^(?:read|see|watch) (?:more|also|next)\b", "read-more prompts: `Read more: ...`"),
     (
-        r"^(?:related|recommended)(?: (?:stories|articles|content|coverage|links|reading))?\b",
+        r"^(?:read|see) (?:more|also|next)\b|^(?:watch|listen) (?:more|now)\b|^more reading\b",
+        "read-more prompts: `Read more: ...`, `See also`",
+    ),
+    (
+        r"^(?:related|recommended)(?: (?:stories|articles|content|coverage|links|reading|news"
+        r"|posts|topics))?\s*(?::|$)",
         "related-content headers: `Related Stories`",
     ),
     (r"^more (?:on|from) (?:this|our)\b", "`More on this story`"),
     (
-        r"\b(?:sign up|subscribe)\b.*\bnewsletters?\b|^subscribe\b|\bnewsletters?\b.*\bsign up\b",
+        r"^(?:sign up|subscribe)\b.*\bnewsletters?\b|^subscribe(?: now| today)?\s*[:!.]?$"
+        r"|^(?:get|join) our (?:free )?newsletters?\b",
         "newsletter prompts: `Sign up for our newsletter`",
     ),
     (
-        r"\bcookies?\b.*\b(?:consent|accept|policy|settings|we use)\b|^we use cookies\b",
-        "cookie notices",
+        r"^(?:this (?:web)?site|we) uses? cookies\b|^(?:accept|manage|reject) (?:all )?cookies\b"
+        r"|^cookie (?:policy|settings|preferences)\b",
+        "cookie notices: `We use cookies ...`",
     ),
     (
         r"^(?:share|tweet|email)(?: this)?(?: (?:article|story|page|post))?"
@@ -265,7 +271,7 @@ BOILERPLATE_PATTERNS: tuple[tuple[str, str], ...] = (
         "social prompts: `Follow us on Twitter`",
     ),
     (r"^advertisement$|^(?:sponsored|ad)$", "advertisement markers"),
-    (r"^(?:add to cart|shop now|buy now)\b", "shopping prompts"),
+    (r"^(?:add to cart|shop now|buy now)\b", "shopping prompts: `ADD TO CART: ...`"),
     (r"^all rights reserved\b|^(?:copyright|©)\s*(?:\d{4}|\w)", "copyright lines"),
 )
 _BOILERPLATE = [(re.compile(p, re.IGNORECASE), what) for p, what in BOILERPLATE_PATTERNS]
