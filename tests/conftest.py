@@ -42,6 +42,15 @@ Original url:
 """
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test gets its own validation cache, never the repository's."""
+    monkeypatch.setenv("NEWSDATA_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
 @pytest.fixture
 def settings() -> Settings:
     """Settings with a fixed `today`, so date rules are deterministic."""

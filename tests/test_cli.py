@@ -19,8 +19,15 @@ def runner() -> CliRunner:
 
 def _bad_article(folder: Path) -> Path:
     path = folder / "bad.txt"
-    text = CLEAN_ARTICLE.replace("April 06, 2013", "February 30, 2013")
-    text = text.replace("a23012", "other").replace("President Vladimir", "Russian President")
+    head, _, _ = CLEAN_ARTICLE.partition("President Vladimir")
+    body = (
+        "Moscow's city council approved a new budget on Thursday after a long debate about "
+        "spending on public transport, schools and the renovation of old housing blocks. "
+        "The mayor said the plan would add new bus lanes, repair bridges over the river and "
+        "hire more teachers, while opposition members warned that the city could not afford it."
+    )
+    text = head.replace("April 06, 2013", "February 30, 2013") + body + "\n\n"
+    text += "Original url:\n\n<https://www.themoscowtimes.com/2013/02/28/budget-a1>\n"
     path.write_text(text, "utf-8")
     return path
 

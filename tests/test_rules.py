@@ -3,7 +3,7 @@
 Each case is the clean article below with one part changed. Cases given as text or bytes go
 through `newsdata.engine.parse`; cases that need real files (special files, symlinks, size,
 duplicates across files) build a small tree under `tmp_path` and go through
-`newsdata.engine.validate`; an unreadable file (tests run as root, so `chmod 000` does not stop
+`newsdata.pipeline.validate`; an unreadable file (tests run as root, so `chmod 000` does not stop
 reading) is given to the validator as the reader reports it.
 """
 
@@ -20,7 +20,8 @@ import pytest
 
 from newsdata.config import Settings
 from newsdata.diagnostics import Diagnostic, Severity
-from newsdata.engine import Validator, parse, validate
+from newsdata.engine import Validator, parse
+from newsdata.pipeline import validate
 from newsdata.reading import DEFAULT_MAX_FILE_SIZE, RawFile
 from newsdata.rules import all_rules
 
@@ -47,6 +48,8 @@ URL = (
     "https://www.themoscowtimes.com/2013/04/06/putin-urges-peace-talks-to-end-syria-massacre-a23012"
 )
 OTHER_URL = "https://www.themoscowtimes.com/2013/04/06/russia-stands-by-damascus-a23013"
+# The clean body with its last word changed: 5-gram Jaccard similarity ~0.93.
+NEAR_PARAGRAPHS = (PARAGRAPHS[0], PARAGRAPHS[1].replace("Damascus.", "Syria."))
 LABEL = "Original url:"
 
 # Where the clean article's parts are (a block added after the URL starts at line 17).
@@ -635,6 +638,28 @@ CASES = [
         "different-bodies",
         Tree(_pair(CLEAN, article(paragraphs=OTHER_PARAGRAPHS, url=OTHER_URL))),
     ),
+    # ND903 near-duplicate-body
+    fires(
+        "ND903",
+        "one-word-changed",
+        Tree(_pair(CLEAN, article(url=OTHER_URL, paragraphs=NEAR_PARAGRAPHS))),
+        BODY_LINE,
+    ),
+    passes(
+        "ND903",
+        "not-on-the-first-file",
+        Tree(_pair(CLEAN, article(url=OTHER_URL, paragraphs=NEAR_PARAGRAPHS), report_first=True)),
+    ),
+    passes(
+        "ND903",
+        "identical-is-nd902-not-nd903",
+        Tree(_pair(CLEAN, article(url=OTHER_URL))),
+    ),
+    passes(
+        "ND903",
+        "different-bodies",
+        Tree(_pair(CLEAN, article(paragraphs=OTHER_PARAGRAPHS, url=OTHER_URL))),
+    ),
 ]
 
 
@@ -647,7 +672,7 @@ def findings(source: Source, tmp_path: Path) -> list[Diagnostic]:
     if isinstance(source, Unread):
         validator = Validator(SETTINGS)
         context = validator.context("unread.txt", source.raw)
-        return list(validator.check_context(context).diagnostics)
+        return list(validator.check_context(context).findings)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     target = source.build(corpus)

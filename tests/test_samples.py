@@ -8,7 +8,8 @@ import pytest
 
 from newsdata.config import Settings
 from newsdata.diagnostics import Severity
-from newsdata.engine import parse, validate
+from newsdata.engine import parse
+from newsdata.pipeline import validate
 from tests.conftest import SAMPLES, SEED, TODAY, sample_files
 
 needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"{SAMPLES} is not present")

@@ -14,6 +14,7 @@ __all__ = [
     "Article",
     "Diagnostic",
     "Report",
+    "RunOptions",
     "Settings",
     "Severity",
     "__version__",
@@ -26,8 +27,9 @@ __all__ = [
 if TYPE_CHECKING:
     from newsdata.config import Settings, load_settings
     from newsdata.diagnostics import Diagnostic, Report, Severity
-    from newsdata.engine import parse, validate
+    from newsdata.engine import parse
     from newsdata.model import SCHEMA_VERSION, Article
+    from newsdata.pipeline import RunOptions, validate
     from newsdata.rawtext import render
 
 _LAZY = {
@@ -39,7 +41,8 @@ _LAZY = {
     "Settings": "newsdata.config",
     "load_settings": "newsdata.config",
     "parse": "newsdata.engine",
-    "validate": "newsdata.engine",
+    "validate": "newsdata.pipeline",
+    "RunOptions": "newsdata.pipeline",
     "render": "newsdata.rawtext",
 }
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
@@ -17,7 +18,7 @@ EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 
-_FORMATS = ("text", "json", "github")
+_FORMATS = ("text", "json", "github", "sarif")
 
 
 class _Group(click.Group):
@@ -26,8 +27,25 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
         except NewsdataError as error:
             click.echo(f"Error: {error}", err=True)
+            ctx.exit(EXIT_USAGE)
+        except KeyboardInterrupt:
+            click.echo("Error: interrupted", err=True)
+            ctx.exit(EXIT_USAGE)
+        except OSError as error:
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(EXIT_USAGE)
+        except Exception as error:  # the CLI's last line of defence: a bug, never bad data
+            if os.environ.get("NEWSDATA_DEBUG"):
+                raise
+            click.echo(
+                f"Internal error: {type(error).__name__}: {error} "
+                "(please report it; set NEWSDATA_DEBUG=1 for the traceback)",
+                err=True,
+            )
             ctx.exit(EXIT_USAGE)
 
 
@@ -38,14 +56,13 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=str))
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(_FORMATS),
-    default="text",
-    show_default=True,
-    help="Report format: grouped text, the JSON contract, or GitHub annotations.",
+    default=None,
+    help="Report format [default: github under GitHub Actions, else text].",
 )
 @click.option(
     "--select",
@@ -65,28 +82,76 @@ def cli() -> None:
     metavar="SIZE",
     help="Largest file to read, e.g. 2MiB (default from config, else 2 MiB).",
 )
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Only files added, modified or renamed since this git ref (under PATHS, "
+    "default the corpus); corpus-wide checks still compare with every file.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes [default: all cores].",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Cache folder [default: $NEWSDATA_CACHE_DIR, else .newsdata_cache/ in the "
+    "data repository's root].",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
 def validate(
     paths: Sequence[str],
-    fmt: str,
+    fmt: str | None,
     select: Sequence[str],
     ignore: Sequence[str],
     strict: bool,
     max_file_size: str | None,
+    changed_since: str | None,
+    jobs: int | None,
+    cache_dir: Path | None,
+    no_cache: bool,
 ) -> None:
     """Check article files and folders (recursively, *.txt) against every rule."""
-    from dataclasses import replace
-
-    from newsdata.config import load_settings, parse_size
-    from newsdata.engine import validate as run
+    from newsdata.config import load_settings
+    from newsdata.pipeline import RunOptions
+    from newsdata.pipeline import validate as run
     from newsdata.report import render
+    from newsdata.root import find_root
 
-    settings = load_settings().with_cli(select=select, ignore=ignore)
-    if max_file_size is not None:
-        settings = replace(settings, max_file_size=parse_size(max_file_size, "--max-file-size"))
-    report = run(paths, settings)
+    settings = load_settings().with_cli(select=select, ignore=ignore, max_file_size=max_file_size)
+    root = find_root(Path.cwd())
+    if changed_since is not None:
+        paths = _changed(changed_since, paths, root / settings.raw)
+    elif not paths:
+        raise click.UsageError("give at least one PATH (or --changed-since REF)")
+    options = RunOptions(
+        jobs=jobs, use_cache=not no_cache, cache_dir=cache_dir, root=root, progress=_progress_bar()
+    )
+    report = run(paths, settings, options)
+    fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     color = fmt == "text" and sys.stdout.isatty()
     click.echo(render(report, fmt, strict=strict, color=color), nl=False)
     sys.exit(EXIT_FINDINGS if report.failed(strict=strict) else EXIT_CLEAN)
+
+
+def _changed(ref: str, paths: Sequence[str], corpus: Path) -> list[str]:
+    from newsdata.changes import changed_files
+
+    within = [Path(p) for p in paths] or [corpus]
+    return [os.path.relpath(p) for p in changed_files(ref, within)]
+
+
+def _progress_bar() -> Callable[[int, int], None] | None:
+    """A progress bar on stderr, for long runs on a terminal only."""
+    if not sys.stderr.isatty():
+        return None
+    from newsdata.progress import ProgressBar
+
+    return ProgressBar()
 
 
 @cli.command()

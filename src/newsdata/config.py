@@ -19,7 +19,15 @@ __all__ = ["RuleSelection", "Settings", "find_config", "load_settings", "parse_s
 _CODE_PREFIX = re.compile(r"^ND\d{0,3}$")
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "b": 1, "k": 1000, "m": 1000**2, "g": 1000**3}
-_KNOWN_KEYS = {"select", "ignore", "severity", "max-file-size", "registry", "raw"}
+_KNOWN_KEYS = {
+    "select",
+    "ignore",
+    "severity",
+    "max-file-size",
+    "registry",
+    "raw",
+    "near-duplicate-threshold",
+}
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,8 @@ class Settings:
     selection: RuleSelection = field(default_factory=RuleSelection)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     registry_files: tuple[Path, ...] = ()
+    raw: str = "raw"
+    near_duplicate_threshold: float = 0.8
     today: dt.date | None = None
     config_path: Path | None = None
 
@@ -71,8 +81,11 @@ class Settings:
         select: Sequence[str] = (),
         ignore: Sequence[str] = (),
         extend_select: Sequence[str] = (),
+        max_file_size: str | None = None,
     ) -> Settings:
         """These settings overridden by command-line options (--select replaces, --ignore adds)."""
+        if max_file_size is not None:
+            self = replace(self, max_file_size=parse_size(max_file_size, "--max-file-size"))
         chosen = self.selection
         if select:
             chosen = replace(chosen, select=_prefixes(select, "--select"))
@@ -169,8 +182,24 @@ def settings_from_table(table: Mapping[str, object], path: Path) -> Settings:
             table.get("max-file-size", DEFAULT_MAX_FILE_SIZE), f"{where} max-file-size"
         ),
         registry_files=tuple(path.parent / r for r in registry_list),
+        raw=_string(table.get("raw", "raw"), f"{where} raw"),
+        near_duplicate_threshold=_fraction(
+            table.get("near-duplicate-threshold", 0.8), f"{where} near-duplicate-threshold"
+        ),
         config_path=path,
     )
+
+
+def _string(value: object, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{where}: expected a non-empty string")
+    return value
+
+
+def _fraction(value: object, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+        raise ConfigError(f"{where}: expected a number above 0 and at most 1")
+    return float(value)
 
 
 def _severities(value: object, where: str) -> tuple[tuple[str, Severity], ...]:

@@ -1,45 +1,74 @@
-"""The validation pipeline: walk -> read -> parse -> rules -> report."""
+"""Checking files: read -> parse -> rules, one file at a time or in batches."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
+import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
 
+from newsdata import __version__
 from newsdata.config import Settings
-from newsdata.diagnostics import Diagnostic, Report, Severity
-from newsdata.discovery import Target, discover
+from newsdata.diagnostics import Diagnostic, Severity
+from newsdata.discovery import Target
 from newsdata.rawtext import parse_text
 from newsdata.reading import RawFile, decode, read_raw
 from newsdata.registry import Registry, builtin_registry, load_registry_file
-from newsdata.rules import CORPUS_RULES, FILE_RULES, CorpusRule, FileContext, Rule
-from newsdata.rules.corpus import Fingerprint, fingerprint
+from newsdata.results import FileResult
+from newsdata.rules import CORPUS_RULES, FILE_RULES, CorpusRule, DocumentRule, FileContext, Rule
+from newsdata.rules.corpus import body_hash
+from newsdata.rules.dates import FutureDate
+from newsdata.urls import article_id
 
 if TYPE_CHECKING:
     from newsdata.model import Article
 
-__all__ = ["FileResult", "Validator", "parse", "validate"]
+__all__ = ["RULESET_VERSION", "BatchItem", "Validator", "check_batch", "parse"]
+
+#: Bump when a rule's behaviour changes, so cached results made by the old rules are dropped.
+RULESET_VERSION = "1"
+
+_R = TypeVar("_R", Rule, CorpusRule)
 
 
 @dataclass(frozen=True, slots=True)
-class FileResult:
-    """What checking one file produced: its findings and what the corpus rules compare."""
+class BatchItem:
+    """One file for a worker: where to read it, and what discovery already found wrong."""
 
-    diagnostics: tuple[Diagnostic, ...]
-    fingerprint: Fingerprint | None
+    path: str
+    target: Target | None = None
 
 
 class Validator:
-    """Applies the selected rules, with their configured severities, to files and corpora."""
+    """Applies the selected rules, with their configured severities, to files."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, *, defer_volatile: bool = False) -> None:
         self.settings = settings or Settings()
         self.today = self.settings.today or dt.datetime.now(dt.UTC).date()
         self.registry = _registry(self.settings)
-        self.file_rules = _enabled(self.settings, FILE_RULES)
+        enabled = _enabled(self.settings, FILE_RULES)
+        self.byte_rules = [(r, s) for r, s in enabled if not isinstance(r, DocumentRule)]
+        self.document_rules: list[tuple[DocumentRule, Severity]] = [
+            (r, s)
+            for r, s in enabled
+            if isinstance(r, DocumentRule) and not (defer_volatile and r.volatile)
+        ]
+        self.volatile_rules = [(r, s) for r, s in enabled if r.volatile]
         self.corpus_rules = _enabled(self.settings, CORPUS_RULES)
+
+    def cache_key(self) -> str:
+        """What per-file results depend on besides the file: tool, rules, settings, registry."""
+        material = {
+            "tool": __version__,
+            "ruleset": RULESET_VERSION,
+            "rules": [(r.code, s.value) for r, s in [*self.byte_rules, *self.document_rules]],
+            "max_file_size": self.settings.max_file_size,
+            "registry": [p.to_dict() for p in self.registry.publications],
+        }
+        text = json.dumps(material, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def context(self, display: str, raw: RawFile, target: Target | None = None) -> FileContext:
         """The rules' view of one file, parsed when its bytes can be read as text."""
@@ -59,48 +88,81 @@ class Validator:
         return replace(base, text=text, bad_utf8=tuple(bad), doc=doc, lines=doc.lines)
 
     def check_context(self, ctx: FileContext) -> FileResult:
-        """Run the file rules on one file."""
-        found = [
-            d
-            for rule, severity in self.file_rules
-            for d in _with_severity(rule.check(ctx), severity)
-        ]
+        """Run the file rules on one file (findings carry ctx.path)."""
+        found: list[Diagnostic] = []
+        for rule, severity in self.byte_rules:
+            found.extend(_with_severity(rule.check(ctx), severity))
         doc = ctx.doc
-        print_ = None
-        if doc is not None and doc.url_text and doc.paragraphs:
-            print_ = fingerprint(
-                ctx.path,
-                doc.url_text,
-                doc.url.line if doc.url else None,
-                doc.body,
-                doc.paragraphs[0].line,
-            )
-        return FileResult(tuple(found), print_)
+        if doc is None:
+            return FileResult(tuple(found), sha256=_sha(ctx.raw))
+        for rule, severity in self.document_rules:
+            found.extend(_with_severity(rule.check_document(ctx, doc), severity))
+        url = doc.url_text
+        return FileResult(
+            findings=tuple(found),
+            sha256=_sha(ctx.raw),
+            article_id=article_id(url) if url else None,
+            body_hash=body_hash(doc.body) if doc.paragraphs else None,
+            url_line=doc.url.line if doc.url else None,
+            body_line=doc.paragraphs[0].line if doc.paragraphs else None,
+            date_line=doc.date.line if doc.date else None,
+            published=doc.published.isoformat() if doc.published else None,
+        )
 
-    def check_target(self, target: Target) -> FileResult:
-        """Read and check one file found by discovery."""
-        if target.problem is not None:
+    def check_volatile(self, path: str, result: FileResult) -> list[Diagnostic]:
+        """The date-dependent findings, judged today from a (possibly cached) result."""
+        if result.published is None:
+            return []
+        published = dt.date.fromisoformat(result.published)
+        found: list[Diagnostic] = []
+        for rule, severity in self.volatile_rules:
+            if isinstance(rule, FutureDate):
+                found.extend(
+                    _with_severity(
+                        rule.check_date(path, result.date_line, published, self.today), severity
+                    )
+                )
+        return found
+
+    def check_item(self, item: BatchItem) -> tuple[FileResult, str | None]:
+        """Read and check one file; also return its body (for the near-duplicate signature)."""
+        target = item.target
+        if target is not None and target.problem is not None:
             raw = RawFile(size=0)
         else:
-            raw = read_raw(target.path, self.settings.max_file_size)
-        return self.check_context(self.context(target.display, raw, target))
+            raw = read_raw(item.path, self.settings.max_file_size)
+        ctx = self.context("", raw, target)
+        result = self.check_context(ctx)
+        body = ctx.doc.body if ctx.doc is not None and ctx.doc.paragraphs else None
+        return result, body
 
-    def check_corpus(self, prints: Sequence[Fingerprint]) -> list[Diagnostic]:
-        """Run the corpus rules across all fingerprints of a run."""
-        return [
-            d
-            for rule, severity in self.corpus_rules
-            for d in _with_severity(rule.check_corpus(prints), severity)
-        ]
+
+def _sha(raw: RawFile) -> str | None:
+    return raw.sha256 if raw.data is not None else None
+
+
+def check_batch(
+    validator: Validator, items: Sequence[BatchItem], *, signatures: bool
+) -> list[FileResult]:
+    """Check a batch of files; with signatures, attach each body's MinHash signature."""
+    checked = [validator.check_item(item) for item in items]
+    if not signatures:
+        return [result for result, _ in checked]
+    from newsdata.similarity import signatures as compute
+    from newsdata.similarity import word_hashes
+
+    with_body = [i for i, (_, body) in enumerate(checked) if body is not None]
+    matrix = compute([word_hashes(checked[i][1] or "") for i in with_body])
+    results = [result for result, _ in checked]
+    for row, index in enumerate(with_body):
+        results[index] = replace(results[index], signature=matrix[row].tobytes())
+    return results
 
 
 def _registry(settings: Settings) -> Registry:
     registry = builtin_registry()
     extra = [p for path in settings.registry_files for p in load_registry_file(path)]
     return registry.extended(extra) if extra else registry
-
-
-_R = TypeVar("_R", Rule, CorpusRule)
 
 
 def _enabled(settings: Settings, rules: Iterable[_R]) -> list[tuple[_R, Severity]]:
@@ -114,22 +176,10 @@ def _enabled(settings: Settings, rules: Iterable[_R]) -> list[tuple[_R, Severity
 
 def _with_severity(found: Iterable[Diagnostic], severity: Severity) -> Iterable[Diagnostic]:
     for diagnostic in found:
-        yield (
-            diagnostic
-            if diagnostic.severity == severity
-            else replace(diagnostic, severity=severity)
-        )
-
-
-def validate(paths: Sequence[str | os.PathLike[str]], settings: Settings | None = None) -> Report:
-    """Check every article file under the given paths; raises PathNotFoundError for a bad path."""
-    validator = Validator(settings)
-    targets = discover(paths)
-    results = [validator.check_target(target) for target in targets]
-    found = [d for result in results for d in result.diagnostics]
-    prints = [r.fingerprint for r in results if r.fingerprint is not None]
-    found.extend(validator.check_corpus(prints))
-    return Report.build(files=len(targets), diagnostics=found)
+        if diagnostic.severity == severity:
+            yield diagnostic
+        else:
+            yield replace(diagnostic, severity=severity)
 
 
 def parse(
@@ -140,7 +190,7 @@ def parse(
     raw = RawFile(size=len(data), data=data)
     ctx = validator.context(path, raw)
     result = validator.check_context(ctx)
-    return _article(ctx, path), list(result.diagnostics)
+    return _article(ctx, path), sorted(result.findings, key=Diagnostic.sort_key)
 
 
 def _article(ctx: FileContext, path: str) -> Article | None:

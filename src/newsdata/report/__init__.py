@@ -7,6 +7,7 @@ from collections.abc import Callable
 from newsdata.diagnostics import Report
 from newsdata.report.github import render_github
 from newsdata.report.json import render_json
+from newsdata.report.sarif import render_sarif
 from newsdata.report.text import render_text
 
 __all__ = ["FORMATS", "Renderer", "render"]
@@ -18,6 +19,7 @@ FORMATS: dict[str, Renderer] = {
     "text": render_text,
     "json": render_json,
     "github": render_github,
+    "sarif": render_sarif,
 }
 
 

@@ -6,7 +6,7 @@ A code is never renumbered or reused; a retired rule keeps its number, unused.
 from __future__ import annotations
 
 from newsdata.rules.base import DocumentRule, FileContext, Rule
-from newsdata.rules.corpus import CorpusRule, DuplicateBody, DuplicateUrl
+from newsdata.rules.corpus import CorpusRule, DuplicateBody, DuplicateUrl, NearDuplicateBody
 from newsdata.rules.dates import (
     DateBeforeFounding,
     FutureDate,
@@ -100,6 +100,7 @@ FILE_RULES: tuple[Rule, ...] = (
 CORPUS_RULES: tuple[CorpusRule, ...] = (
     DuplicateUrl(),
     DuplicateBody(),
+    NearDuplicateBody(),
 )
 
 

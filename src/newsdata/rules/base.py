@@ -45,6 +45,8 @@ class Rule:
     severity: ClassVar[Severity]
     #: Extra documentation lines (for example a pattern list), shown under the docstring.
     details: ClassVar[tuple[str, ...]] = ()
+    #: Whether the verdict depends on the day it is judged (then it is never cached).
+    volatile: ClassVar[bool] = False
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         """The findings of this rule in one file."""

@@ -3,51 +3,21 @@
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 
 from newsdata.diagnostics import Diagnostic, Severity
-from newsdata.urls import article_id, canonical_url
+from newsdata.index import CorpusIndex
 
-__all__ = ["CorpusRule", "DuplicateBody", "DuplicateUrl", "Fingerprint", "fingerprint"]
-
-
-@dataclass(frozen=True, slots=True)
-class Fingerprint:
-    """What the corpus rules compare: one file's id, canonical URL and body hash."""
-
-    path: str
-    line_url: int | None
-    line_body: int | None
-    article_id: str | None
-    canonical_url: str | None
-    body_hash: str | None
-
-
-_SPACE = re.compile(r"\s+")
+__all__ = ["CorpusRule", "DuplicateBody", "DuplicateUrl", "NearDuplicateBody", "body_hash"]
 
 
 def body_hash(body: str) -> str:
     """Hash of the body as duplicates are compared: NFKC, case-folded, whitespace collapsed."""
-    normalized = _SPACE.sub(" ", unicodedata.normalize("NFKC", body).casefold()).strip()
+    if not unicodedata.is_normalized("NFKC", body):
+        body = unicodedata.normalize("NFKC", body)
+    normalized = " ".join(body.casefold().split())
     return hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:32]
-
-
-def fingerprint(
-    path: str, url: str | None, url_line: int | None, body: str, body_line: int | None
-) -> Fingerprint:
-    """The fingerprint of one parsed file."""
-    return Fingerprint(
-        path=path,
-        line_url=url_line,
-        line_body=body_line,
-        article_id=article_id(url) if url else None,
-        canonical_url=canonical_url(url) if url else None,
-        body_hash=body_hash(body) if body else None,
-    )
 
 
 class CorpusRule:
@@ -58,45 +28,37 @@ class CorpusRule:
     severity: Severity
     details: tuple[str, ...] = ()
 
-    def check_corpus(self, prints: Sequence[Fingerprint]) -> Iterable[Diagnostic]:
+    volatile = False
+
+    def check_corpus(self, index: CorpusIndex, threshold: float) -> Iterable[Diagnostic]:
         """The findings of this rule across the run."""
         raise NotImplementedError
-
-    def _groups(self, prints: Sequence[Fingerprint], key: str) -> Iterator[list[Fingerprint]]:
-        groups: dict[str, list[Fingerprint]] = defaultdict(list)
-        for item in prints:
-            value = getattr(item, key)
-            if value:
-                groups[value].append(item)
-        for group in groups.values():
-            if len(group) > 1:
-                yield sorted(group, key=lambda f: f.path)
 
 
 class DuplicateUrl(CorpusRule):
     """Two files with the same canonical URL, hence the same id.
 
     Why: one article must be one record; the id is derived from the canonical URL (https, no
-    `www.`, no tracking parameters, no fragment), so both files would claim the same id. The
-    finding goes on every file of the group but the first in path order.
+    `www.`, no tracking parameters, no fragment), so both files would claim the same id. In a
+    full run the finding goes on every file of the group but the first in path order; when only
+    some files of the corpus are named, on each named file that duplicates any other.
     """
 
     code = "ND901"
     name = "duplicate-url"
     severity = Severity.ERROR
 
-    def check_corpus(self, prints: Sequence[Fingerprint]) -> Iterator[Diagnostic]:
-        for group in self._groups(prints, "article_id"):
-            first = group[0]
-            for other in group[1:]:
+    def check_corpus(self, index: CorpusIndex, threshold: float) -> Iterator[Diagnostic]:
+        for members in index.groups("article_id"):
+            for entry, other in index.reported(members):
                 yield Diagnostic(
-                    other.path,
-                    other.line_url,
+                    entry.display,
+                    entry.url_line,
                     None,
                     self.code,
                     self.name,
                     self.severity,
-                    f"same article as {first.path} (id {other.article_id})",
+                    f"same article as {other.display} (id {entry.article_id})",
                     "delete one of the two files",
                 )
 
@@ -105,24 +67,68 @@ class DuplicateBody(CorpusRule):
     """Two files with identical bodies (after Unicode, case and whitespace normalisation).
 
     Why: the same text under two URLs is a syndicated copy or a mistake; publishing both
-    double-counts it. The finding goes on every file of the group but the first in path order.
+    double-counts it. In a full run the finding goes on every file of the group but the first
+    in path order; when only some files are named, on each named file that duplicates another.
     """
 
     code = "ND902"
     name = "duplicate-body"
     severity = Severity.ERROR
 
-    def check_corpus(self, prints: Sequence[Fingerprint]) -> Iterator[Diagnostic]:
-        for group in self._groups(prints, "body_hash"):
-            first = group[0]
-            for other in group[1:]:
+    def check_corpus(self, index: CorpusIndex, threshold: float) -> Iterator[Diagnostic]:
+        for members in index.groups("body_hash"):
+            for entry, other in index.reported(members):
                 yield Diagnostic(
-                    other.path,
-                    other.line_body,
+                    entry.display,
+                    entry.body_line,
                     None,
                     self.code,
                     self.name,
                     self.severity,
-                    f"the body is identical to that of {first.path}",
+                    f"the body is identical to that of {other.display}",
                     "keep one of the two articles",
                 )
+
+
+class NearDuplicateBody(CorpusRule):
+    """Two files whose bodies are near-duplicates (word 5-gram Jaccard similarity >= 0.8).
+
+    The Jaccard similarity of the bodies' word 5-gram shingles is estimated with MinHash
+    signatures and LSH; the threshold is `near-duplicate-threshold` in [tool.newsdata].
+
+    Why: a lightly edited copy (a syndicated story with a new intro, a corrected re-post) is
+    still the same article; publishing both skews counts and leaks test data into training.
+    A warning, since some near-copies are legitimate updates. Identical bodies are ND902.
+    Each file is reported once, naming its most similar partner.
+    """
+
+    code = "ND903"
+    name = "near-duplicate-body"
+    severity = Severity.WARNING
+
+    def check_corpus(self, index: CorpusIndex, threshold: float) -> Iterator[Diagnostic]:
+        from newsdata.similarity import similar_pairs
+
+        best: dict[int, tuple[float, int]] = {}
+        for i, j, score in similar_pairs(index, threshold):
+            for mine, other in ((i, j), (j, i)):
+                if index.full and other > mine:
+                    continue  # in a full run the earlier file of a pair is not reported
+                if not index.entries[mine].named:
+                    continue
+                current = best.get(mine)
+                if current is None or (score, -other) > (current[0], -current[1]):
+                    best[mine] = (score, other)
+        for mine, (score, other) in sorted(best.items()):
+            entry = index.entries[mine]
+            yield Diagnostic(
+                entry.display,
+                entry.body_line,
+                None,
+                self.code,
+                self.name,
+                self.severity,
+                f"the body is {score:.0%} similar to that of {index.entries[other].display}"
+                " (near-duplicate)",
+                "keep one of the two articles, unless both are meant to be kept",
+            )

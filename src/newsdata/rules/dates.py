@@ -93,14 +93,18 @@ class FutureDate(DocumentRule):
     code = "ND304"
     name = "future-date"
     severity = Severity.ERROR
+    volatile = True
 
     def check_document(self, ctx: FileContext, doc: Document) -> Iterator[Diagnostic]:
-        if doc.date and doc.published and doc.published > ctx.today + FUTURE_TOLERANCE:
-            yield self.found(
-                ctx.path,
-                doc.date.line,
-                f"the date {doc.published.isoformat()} is in the future",
-            )
+        if doc.date and doc.published:
+            yield from self.check_date(ctx.path, doc.date.line, doc.published, ctx.today)
+
+    def check_date(
+        self, path: str, line: int | None, published: dt.date, today: dt.date
+    ) -> Iterator[Diagnostic]:
+        """The finding for one stated date, judged on `today`."""
+        if published > today + FUTURE_TOLERANCE:
+            yield self.found(path, line, f"the date {published.isoformat()} is in the future")
 
 
 class DateBeforeFounding(DocumentRule):

@@ -1,0 +1,45 @@
+"""The article files added, modified or renamed since a git ref (`--changed-since`)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from newsdata.errors import ConfigError
+
+__all__ = ["changed_files"]
+
+
+def _git(root: Path, *args: str) -> list[str]:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, check=False, timeout=120
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise ConfigError(f"cannot run git: {error}") from error
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ConfigError(f"git {' '.join(args[:2])}: {message[-1] if message else 'failed'}")
+    return [p for p in done.stdout.decode("utf-8", "surrogateescape").split("\0") if p]
+
+
+def changed_files(ref: str, within: list[Path]) -> list[Path]:
+    """`*.txt` files under `within` added, modified or renamed since `ref` (committed or not),
+    and untracked ones; deleted files are left out."""
+    if not within:
+        return []
+    start = within[0] if within[0].is_dir() else within[0].parent
+    top = Path(_git(start, "rev-parse", "--show-toplevel")[0])
+    _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    names = _git(top, "diff", "--name-only", "-z", "--no-renames", "--diff-filter=AMR", ref, "--")
+    names += _git(top, "ls-files", "--others", "--exclude-standard", "-z")
+    roots = [p.resolve() for p in within]
+    found: list[Path] = []
+    for name in sorted(set(names)):
+        path = top / name
+        if not name.endswith(".txt") or not path.exists():
+            continue
+        resolved = path.resolve()
+        if any(resolved == r or r in resolved.parents for r in roots):
+            found.append(path)
+    return found

@@ -1,0 +1,62 @@
+"""The corpus index: what the corpus rules compare, for every file of a run.
+
+A run names some files (PATH...) and, when they lie in the corpus, compares them with every
+file of the corpus. In a *full* run (every corpus file named) a finding goes on every file of a
+group but the first in path order; in a *partial* run (a pull request's files) each named file
+that duplicates any other file gets the finding, and only named files are reported.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+__all__ = ["CorpusIndex", "IndexEntry"]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    """One file in the index."""
+
+    display: str
+    order: str
+    named: bool
+    article_id: str | None
+    body_hash: str | None
+    url_line: int | None
+    body_line: int | None
+    signature: bytes | None
+
+
+class CorpusIndex:
+    """All files of a run, in path order, with the grouping rules of full and partial runs."""
+
+    def __init__(self, entries: Sequence[IndexEntry], *, full: bool) -> None:
+        self.entries = sorted(entries, key=lambda e: e.order)
+        self.full = full
+
+    def groups(self, key: str) -> Iterator[list[int]]:
+        """Indices of entries sharing a value of `key` (article_id or body_hash), 2 or more."""
+        found: dict[str, list[int]] = defaultdict(list)
+        for index, entry in enumerate(self.entries):
+            value = getattr(entry, key)
+            if value:
+                found[value].append(index)
+        for members in found.values():
+            if len(members) > 1:
+                yield members
+
+    def reported(self, members: Sequence[int]) -> Iterator[tuple[IndexEntry, IndexEntry]]:
+        """(file that gets the finding, the other file it names) for one group."""
+        if self.full:
+            first = self.entries[members[0]]
+            for index in members[1:]:
+                if self.entries[index].named:
+                    yield self.entries[index], first
+            return
+        for index in members:
+            entry = self.entries[index]
+            if entry.named:
+                other = next(i for i in members if i != index)
+                yield entry, self.entries[other]

@@ -1,0 +1,207 @@
+"""A validation run: walk -> cache -> check in parallel -> corpus rules -> report."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsdata.cache import ResultCache, StatKey, stat_key
+from newsdata.config import Settings
+from newsdata.diagnostics import Diagnostic, Report
+from newsdata.discovery import Target, discover
+from newsdata.engine import BatchItem, Validator
+from newsdata.index import CorpusIndex, IndexEntry
+from newsdata.parallel import default_jobs, run_batches
+from newsdata.results import FileResult
+from newsdata.root import find_root
+from newsdata.rules.corpus import NearDuplicateBody
+
+__all__ = ["RunOptions", "validate"]
+
+CACHE_DIR_NAME = ".newsdata_cache"
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How to run a validation (not what to check: that is Settings)."""
+
+    jobs: int | None = None
+    use_cache: bool = True
+    cache_dir: Path | None = None
+    root: Path | None = None
+    progress: Callable[[int, int], None] | None = field(default=None, compare=False)
+
+
+@dataclass
+class _Unit:
+    """One file of the run."""
+
+    target: Target
+    display: str
+    order: str
+    named: bool
+    stat: StatKey | None = None
+    result: FileResult | None = None
+
+
+def validate(
+    paths: Sequence[str | os.PathLike[str]],
+    settings: Settings | None = None,
+    options: RunOptions | None = None,
+) -> Report:
+    """Check the files under `paths` and, when they lie in the corpus, compare them with it."""
+    settings = settings or Settings()
+    options = options or RunOptions()
+    validator = Validator(settings, defer_volatile=True)
+    root = (options.root or find_root(Path.cwd())).resolve()
+    units = _units(paths, root / settings.raw)
+    cache = _open_cache(options, root, validator)
+    try:
+        _from_cache(cache, units)
+        _compute(settings, validator, units, options)
+        if cache is not None:
+            cache.store([(u.order, u.stat, u.result) for u in units if u.stat and u.result])
+    finally:
+        if cache is not None:
+            cache.close()
+    return _report(validator, units, settings)
+
+
+def _units(paths: Sequence[str | os.PathLike[str]], corpus: Path) -> list[_Unit]:
+    named = [_Unit(t, t.display, _order(t), True) for t in discover(paths)]
+    real_corpus = os.path.realpath(corpus)
+    inside = [u for u in named if u.order.startswith(real_corpus + os.sep)]
+    if not inside or not corpus.is_dir():
+        return named
+    by_order = {u.order: u for u in named}
+    for target in discover([str(corpus)]):
+        order = _order(target)
+        if order not in by_order:
+            by_order[order] = _Unit(target, _shown(target.path), order, False)
+    return list(by_order.values())
+
+
+def _order(target: Target) -> str:
+    """A file's identity in the run: its real path (the link's own path for bad links)."""
+    if target.problem is not None:
+        return os.path.abspath(target.display)
+    return os.path.realpath(target.path)
+
+
+def _shown(path: str) -> str:
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
+def _open_cache(options: RunOptions, root: Path, validator: Validator) -> ResultCache | None:
+    if not options.use_cache:
+        return None
+    env = os.environ.get("NEWSDATA_CACHE_DIR")
+    directory = options.cache_dir or (Path(env) if env else root / CACHE_DIR_NAME)
+    try:
+        return ResultCache(directory, validator.cache_key())
+    except OSError:
+        return None  # a read-only checkout still validates, just without a cache
+
+
+def _from_cache(cache: ResultCache | None, units: list[_Unit]) -> None:
+    for unit in units:
+        if unit.target.problem is None:
+            try:
+                unit.stat = stat_key(os.stat(unit.target.path))
+            except OSError:
+                unit.stat = None
+    if cache is None:
+        return
+    known = cache.known_files()
+    wanted = {}
+    for unit in units:
+        seen = known.get(unit.order)
+        if unit.stat is not None and seen is not None and seen[0] == unit.stat:
+            wanted[unit.order] = seen[1]
+    stored = cache.results(wanted.values())
+    for unit in units:
+        digest = wanted.get(unit.order)
+        if digest is not None and digest in stored:
+            unit.result = stored[digest]
+
+
+def _compute(
+    settings: Settings, validator: Validator, units: list[_Unit], options: RunOptions
+) -> None:
+    todo = [u for u in units if u.result is None]
+    if not todo:
+        return
+    signatures = any(isinstance(r, NearDuplicateBody) for r, _ in validator.corpus_rules)
+    jobs = options.jobs or default_jobs()
+    done = len(units) - len(todo)
+    progress = options.progress
+
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress is not None:
+            progress(done, len(units))
+
+    items = [BatchItem(u.target.path, u.target) for u in todo]
+    results = run_batches(settings, items, jobs=jobs, signatures=signatures, progress=advance)
+    for unit, result in zip(todo, results, strict=True):
+        unit.result = result
+
+
+def _report(validator: Validator, units: list[_Unit], settings: Settings) -> Report:
+    found: list[Diagnostic] = []
+    entries: list[IndexEntry] = []
+    for unit in units:
+        result = unit.result
+        if result is None:
+            continue
+        if unit.named:
+            found.extend(_placed(d, unit.display) for d in result.findings)
+            found.extend(validator.check_volatile(unit.display, result))
+        entries.append(
+            IndexEntry(
+                unit.display,
+                unit.order,
+                unit.named,
+                result.article_id,
+                result.body_hash,
+                result.url_line,
+                result.body_line,
+                result.signature,
+            )
+        )
+    full = all(u.named for u in units)
+    index = CorpusIndex(entries, full=full)
+    for rule, severity in validator.corpus_rules:
+        for diagnostic in rule.check_corpus(index, settings.near_duplicate_threshold):
+            found.append(
+                diagnostic
+                if diagnostic.severity == severity
+                else Diagnostic(
+                    diagnostic.path,
+                    diagnostic.line,
+                    diagnostic.column,
+                    diagnostic.code,
+                    diagnostic.rule,
+                    severity,
+                    diagnostic.message,
+                    diagnostic.hint,
+                )
+            )
+    return Report.build(files=sum(1 for u in units if u.named), diagnostics=found)
+
+
+def _placed(diagnostic: Diagnostic, path: str) -> Diagnostic:
+    return Diagnostic(
+        path,
+        diagnostic.line,
+        diagnostic.column,
+        diagnostic.code,
+        diagnostic.rule,
+        diagnostic.severity,
+        diagnostic.message,
+        diagnostic.hint,
+    )
