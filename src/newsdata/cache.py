@@ -23,7 +23,7 @@ from newsdata.results import FileResult
 __all__ = ["CACHE_FILE", "ResultCache", "StatKey", "stat_key"]
 
 CACHE_FILE = "validate.sqlite3"
-_FORMAT = "newsdata-cache-1"
+_FORMAT = "newsdata-cache-2"
 StatKey = tuple[int, int, int, int]
 
 
@@ -40,6 +40,8 @@ class ResultCache:
         self.path = directory / CACHE_FILE
         self.key = key
         self.rebuilt = False
+        #: Problems met while reading or writing (the run goes on without the cache).
+        self.problems: list[str] = []
         self._db = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -80,19 +82,33 @@ class ResultCache:
                 "ino INT, sha256 TEXT)"
             )
             db.execute(
-                "CREATE TABLE results (sha256 TEXT PRIMARY KEY, result TEXT, signature BLOB)"
+                "CREATE TABLE results (sha256 TEXT PRIMARY KEY, findings TEXT, article_id TEXT, "
+                "body_hash TEXT, url_line INT, body_line INT, date_line INT, published TEXT, "
+                "signature BLOB)"
             )
             db.executemany(
                 "INSERT INTO meta VALUES (?, ?)", [("format", _FORMAT), ("key", self.key)]
             )
 
-    def known_files(self) -> dict[str, tuple[StatKey, str]]:
-        """Every file seen before: its stat key and content hash, by real path."""
+    def unchanged(self, stats: dict[str, StatKey]) -> dict[str, FileResult]:
+        """Stored results of the files whose stat key is unchanged since they were stored."""
+        found: dict[str, FileResult] = {}
         try:
-            rows = self._db.execute("SELECT path, size, mtime, ctime, ino, sha256 FROM files")
-            return {str(r[0]): ((r[1], r[2], r[3], r[4]), str(r[5])) for r in rows}
-        except sqlite3.DatabaseError:
+            rows = self._db.execute(
+                "SELECT f.path, f.size, f.mtime, f.ctime, f.ino, r.* "
+                "FROM files f JOIN results r ON r.sha256 = f.sha256"
+            )
+            for row in rows:
+                key = stats.get(row[0])
+                if key is None or key != row[1:5]:
+                    continue
+                result = decode_result(row[5:])
+                if result is not None:
+                    found[row[0]] = result
+        except sqlite3.DatabaseError as error:
+            self.problems.append(f"cache not read ({self.path}): {error}")
             return {}
+        return found
 
     def results(self, digests: Iterable[str]) -> dict[str, FileResult]:
         """Stored results for these content hashes (missing or undecodable ones are left out)."""
@@ -102,12 +118,13 @@ class ResultCache:
             for start in range(0, len(wanted), 900):
                 chunk = wanted[start : start + 900]
                 marks = ",".join("?" * len(chunk))
-                query = f"SELECT sha256, result, signature FROM results WHERE sha256 IN ({marks})"
-                for digest, text, signature in self._db.execute(query, chunk):
-                    result = decode_result(str(digest), text, signature)
+                query = f"SELECT * FROM results WHERE sha256 IN ({marks})"
+                for row in self._db.execute(query, chunk):
+                    result = decode_result(row)
                     if result is not None:
-                        found[str(digest)] = result
-        except sqlite3.DatabaseError:
+                        found[row[0]] = result
+        except sqlite3.DatabaseError as error:
+            self.problems.append(f"cache not read ({self.path}): {error}")
             return {}
         return found
 
@@ -119,11 +136,12 @@ class ResultCache:
             with self._db:
                 self._db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?)", rows)
                 self._db.executemany(
-                    "INSERT OR REPLACE INTO results VALUES (?,?,?)",
-                    [(digest, encode_result(r), r.signature) for digest, r in results.items()],
+                    "INSERT OR REPLACE INTO results VALUES (?,?,?,?,?,?,?,?,?)",
+                    [encode_result(r) for r in results.values()],
                 )
-        except sqlite3.DatabaseError:
-            return  # a cache that cannot be written is only a slower next run
+        except sqlite3.DatabaseError as error:
+            # A cache that cannot be written only makes the next run slower; say so.
+            self.problems.append(f"cache not written ({self.path}): {error}")
 
     def close(self) -> None:
         """Close the database."""
@@ -131,59 +149,74 @@ class ResultCache:
             pass
 
 
-def encode_result(result: FileResult) -> str:
-    """A result as compact JSON (the signature is stored apart, as bytes)."""
-    return json.dumps(
-        [
+def encode_result(result: FileResult) -> tuple[object, ...]:
+    """A result as a row of the results table (findings as compact JSON, or NULL)."""
+    findings = None
+    if result.findings:
+        findings = json.dumps(
             [
                 [d.line, d.column, d.code, d.rule, d.severity.value, d.message, d.hint]
                 for d in result.findings
             ],
-            result.article_id,
-            result.body_hash,
-            result.url_line,
-            result.body_line,
-            result.date_line,
-            result.published,
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+    return (
+        result.sha256,
+        findings,
+        result.article_id,
+        result.body_hash,
+        result.url_line,
+        result.body_line,
+        result.date_line,
+        result.published,
+        result.signature,
     )
 
 
-def decode_result(digest: str, text: object, signature: object) -> FileResult | None:
-    """A stored result, or None when anything in it is not what encode_result writes."""
+def decode_result(row: Sequence[object]) -> FileResult | None:
+    """A stored result, or None when anything in the row is not what encode_result writes."""
     try:
-        data = json.loads(str(text))
-        findings_data, article_id, body_hash, url_line, body_line, date_line, published = data
-        findings = tuple(
-            Diagnostic(
-                "",
-                _int(line),
-                _int(column),
-                _str(code),
-                _str(rule),
-                Severity(severity),
-                _str(message),
-                None if hint is None else _str(hint),
-            )
-            for line, column, code, rule, severity, message, hint in findings_data
+        digest, findings, article_id, body_hash, url_line, body_line, date_line, published, sig = (
+            row
         )
-        if signature is not None and not isinstance(signature, bytes):
+        if sig is not None and not isinstance(sig, bytes):
             return None
         return FileResult(
-            findings=findings,
-            sha256=digest,
-            article_id=None if article_id is None else _str(article_id),
-            body_hash=None if body_hash is None else _str(body_hash),
+            findings=_findings(findings),
+            sha256=_str(digest),
+            article_id=_optional_str(article_id),
+            body_hash=_optional_str(body_hash),
             url_line=_int(url_line),
             body_line=_int(body_line),
             date_line=_int(date_line),
-            published=None if published is None else _str(published),
-            signature=signature,
+            published=_optional_str(published),
+            signature=sig,
         )
     except (ValueError, TypeError):
         return None
+
+
+def _findings(text: object) -> tuple[Diagnostic, ...]:
+    if text is None:
+        return ()
+    return tuple(
+        Diagnostic(
+            "",
+            _int(line),
+            _int(column),
+            _str(code),
+            _str(rule),
+            Severity(severity),
+            _str(message),
+            _optional_str(hint),
+        )
+        for line, column, code, rule, severity, message, hint in json.loads(_str(text))
+    )
+
+
+def _optional_str(value: object) -> str | None:
+    return None if value is None else _str(value)
 
 
 def _int(value: object) -> int | None:

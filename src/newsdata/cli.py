@@ -132,6 +132,8 @@ def validate(
         jobs=jobs, use_cache=not no_cache, cache_dir=cache_dir, root=root, progress=_progress_bar()
     )
     report = run(paths, settings, options)
+    for note in report.notes:
+        click.echo(f"warning: {note}", err=True)
     fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     color = fmt == "text" and sys.stdout.isatty()
     click.echo(render(report, fmt, strict=strict, color=color), nl=False)

@@ -55,11 +55,16 @@ class Report:
 
     files: int
     diagnostics: tuple[Diagnostic, ...] = field(default_factory=tuple)
+    #: Things worth telling that are not findings (a cache that could not be written...).
+    notes: tuple[str, ...] = ()
 
     @classmethod
-    def build(cls, files: int, diagnostics: Iterable[Diagnostic]) -> Report:
+    def build(
+        cls, files: int, diagnostics: Iterable[Diagnostic], notes: Iterable[str] = ()
+    ) -> Report:
         """A report with its diagnostics in a stable, reproducible order."""
-        return cls(files=files, diagnostics=tuple(sorted(diagnostics, key=Diagnostic.sort_key)))
+        ordered = tuple(sorted(diagnostics, key=Diagnostic.sort_key))
+        return cls(files=files, diagnostics=ordered, notes=tuple(notes))
 
     @property
     def errors(self) -> int:

@@ -10,8 +10,8 @@ import enum
 import os
 import stat
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from newsdata.errors import PathNotFoundError
 
@@ -29,8 +29,7 @@ class Problem(enum.Enum):
     SYMLINK_BROKEN = "symlink-broken"
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(NamedTuple):
     """One article path to check: how to show it, where it is, and what stops reading it."""
 
     display: str
@@ -38,6 +37,8 @@ class Target:
     relative: str
     problem: Problem | None = None
     detail: str = ""
+    #: The file's real path (symlinks resolved): its identity within a run.
+    real: str = ""
 
 
 def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Target]:
@@ -60,8 +61,9 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Target]:
 def _explicit_file(given: str) -> Target:
     name = Path(given).name
     if os.path.islink(given) and not os.path.exists(given):
-        return Target(given, given, name, Problem.SYMLINK_BROKEN, _link_error(given))
-    return Target(given, given, name)
+        detail = _link_error(given)
+        return Target(given, given, name, Problem.SYMLINK_BROKEN, detail, os.path.abspath(given))
+    return Target(given, given, name, real=os.path.realpath(given))
 
 
 def _walk(root: str) -> Iterator[Target]:
@@ -74,7 +76,8 @@ def _walk(root: str) -> Iterator[Target]:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as error:
             detail = error.strerror or "cannot be listed"
-            yield Target(directory, directory, relative_dir, Problem.SPECIAL_FILE, detail)
+            real = os.path.join(real_root, relative_dir)
+            yield Target(directory, directory, relative_dir, Problem.SPECIAL_FILE, detail, real)
             continue
         subdirs: list[str] = []
         for entry in entries:
@@ -89,44 +92,46 @@ def _walk(root: str) -> Iterator[Target]:
 
 def _classify(root: str, real_root: str, entry: os.DirEntry[str], relative: str) -> Target | None:
     display = os.path.join(root, relative)
+    real = os.path.join(real_root, relative)  # no link on the way: the walk follows none
     is_article_name = entry.name.endswith(ARTICLE_SUFFIX)
     if entry.is_symlink():
         return _classify_symlink(display, real_root, relative, is_article_name)
     if entry.is_dir(follow_symlinks=False):
         if is_article_name:
-            return Target(display, entry.path, relative, Problem.DIRECTORY, "a folder")
+            return Target(display, entry.path, relative, Problem.DIRECTORY, "a folder", real)
         return None
     if not is_article_name:
         return None
-    mode = entry.stat(follow_symlinks=False).st_mode
-    if not stat.S_ISREG(mode):
-        return Target(display, entry.path, relative, Problem.SPECIAL_FILE, _kind(mode))
-    return Target(display, entry.path, relative)
+    if entry.is_file(follow_symlinks=False):
+        return Target(display, entry.path, relative, real=real)
+    kind = _kind(entry.stat(follow_symlinks=False).st_mode)
+    return Target(display, entry.path, relative, Problem.SPECIAL_FILE, kind, real)
 
 
 def _classify_symlink(
     display: str, real_root: str, relative: str, is_article_name: bool
 ) -> Target | None:
+    own = os.path.join(real_root, relative)
     try:
         status = os.stat(display)
     except OSError:
         if not is_article_name:
             return None
-        return Target(display, display, relative, Problem.SYMLINK_BROKEN, _link_error(display))
+        return Target(display, display, relative, Problem.SYMLINK_BROKEN, _link_error(display), own)
     resolved = os.path.realpath(display)
     inside = resolved == real_root or resolved.startswith(real_root + os.sep)
     if stat.S_ISDIR(status.st_mode):
         # A folder link inside the tree only repeats files the walk reaches anyway.
         if inside:
             return None
-        return Target(display, display, relative, Problem.SYMLINK_OUTSIDE, resolved)
+        return Target(display, display, relative, Problem.SYMLINK_OUTSIDE, resolved, own)
     if not is_article_name:
         return None
     if not inside:
-        return Target(display, display, relative, Problem.SYMLINK_OUTSIDE, resolved)
+        return Target(display, display, relative, Problem.SYMLINK_OUTSIDE, resolved, own)
     if not stat.S_ISREG(status.st_mode):
-        return Target(display, display, relative, Problem.SPECIAL_FILE, _kind(status.st_mode))
-    return Target(display, display, relative)
+        return Target(display, display, relative, Problem.SPECIAL_FILE, _kind(status.st_mode), own)
+    return Target(display, display, relative, real=resolved)
 
 
 def _link_error(path: str) -> str:

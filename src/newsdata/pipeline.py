@@ -44,6 +44,7 @@ class _Unit:
     named: bool
     stat: StatKey | None = None
     result: FileResult | None = None
+    fresh: bool = False
 
 
 def validate(
@@ -58,15 +59,20 @@ def validate(
     root = (options.root or find_root(Path.cwd())).resolve()
     units = _units(paths, root / settings.raw)
     cache = _open_cache(options, root, validator)
+    notes: list[str] = []
     try:
         _from_cache(cache, units)
         _compute(settings, validator, units, options)
         if cache is not None:
-            cache.store([(u.order, u.stat, u.result) for u in units if u.stat and u.result])
+            cache.store(
+                [(u.order, u.stat, u.result) for u in units if u.fresh and u.stat and u.result]
+            )
     finally:
         if cache is not None:
             cache.close()
-    return _report(validator, units, settings)
+            notes.extend(cache.problems)
+    report = _report(validator, units, settings)
+    return Report.build(report.files, report.diagnostics, notes)
 
 
 def _units(paths: Sequence[str | os.PathLike[str]], corpus: Path) -> list[_Unit]:
@@ -75,6 +81,8 @@ def _units(paths: Sequence[str | os.PathLike[str]], corpus: Path) -> list[_Unit]
     inside = [u for u in named if u.order.startswith(real_corpus + os.sep)]
     if not inside or not corpus.is_dir():
         return named
+    if any(os.path.realpath(p) == real_corpus for p in paths):
+        return named  # the corpus itself was named: every corpus file is already here
     by_order = {u.order: u for u in named}
     for target in discover([str(corpus)]):
         order = _order(target)
@@ -85,9 +93,7 @@ def _units(paths: Sequence[str | os.PathLike[str]], corpus: Path) -> list[_Unit]
 
 def _order(target: Target) -> str:
     """A file's identity in the run: its real path (the link's own path for bad links)."""
-    if target.problem is not None:
-        return os.path.abspath(target.display)
-    return os.path.realpath(target.path)
+    return target.real or os.path.abspath(target.display)
 
 
 def _shown(path: str) -> str:
@@ -115,17 +121,10 @@ def _from_cache(cache: ResultCache | None, units: list[_Unit]) -> None:
                 unit.stat = None
     if cache is None:
         return
-    known = cache.known_files()
-    wanted = {}
+    stats = {u.order: u.stat for u in units if u.stat is not None}
+    stored = cache.unchanged(stats)
     for unit in units:
-        seen = known.get(unit.order)
-        if unit.stat is not None and seen is not None and seen[0] == unit.stat:
-            wanted[unit.order] = seen[1]
-    stored = cache.results(wanted.values())
-    for unit in units:
-        digest = wanted.get(unit.order)
-        if digest is not None and digest in stored:
-            unit.result = stored[digest]
+        unit.result = stored.get(unit.order)
 
 
 def _compute(
@@ -134,7 +133,10 @@ def _compute(
     todo = [u for u in units if u.result is None]
     if not todo:
         return
-    signatures = any(isinstance(r, NearDuplicateBody) for r, _ in validator.corpus_rules)
+    # A near-duplicate needs two files; a single file skips the signature (and numpy).
+    signatures = len(units) > 1 and any(
+        isinstance(r, NearDuplicateBody) for r, _ in validator.corpus_rules
+    )
     jobs = options.jobs or default_jobs()
     done = len(units) - len(todo)
     progress = options.progress
@@ -149,6 +151,7 @@ def _compute(
     results = run_batches(settings, items, jobs=jobs, signatures=signatures, progress=advance)
     for unit, result in zip(todo, results, strict=True):
         unit.result = result
+        unit.fresh = True
 
 
 def _report(validator: Validator, units: list[_Unit], settings: Settings) -> Report:

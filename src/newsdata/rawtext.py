@@ -10,7 +10,8 @@ import datetime as dt
 import re
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from newsdata.model import Article
@@ -83,8 +84,7 @@ class DateStatus:
     UNPARSEABLE = "unparseable"
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
+class Block(NamedTuple):
     """A run of non-blank lines: its text (lines joined by newlines) and its first line number."""
 
     text: str
@@ -114,7 +114,7 @@ class Document:
     trailing: list[Block] = field(default_factory=list)
     merged_header_lines: list[Block] = field(default_factory=list)
 
-    @property
+    @cached_property
     def url_text(self) -> str | None:
         """The URL without its angle brackets, or None when the file gives none."""
         if self.url is None:
@@ -129,16 +129,23 @@ class Document:
 
 def split_blocks(text: str) -> tuple[list[str], list[Block]]:
     """Normalise line endings and strip lines, then group the non-blank lines into blocks."""
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    text = text.removeprefix("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [line.strip() for line in text.split("\n")]
     blocks: list[Block] = []
     current: list[str] = []
-    for number, line in enumerate([*lines, ""], start=1):
+    start = 0
+    for number, line in enumerate(lines, start=1):
         if line:
+            if not current:
+                start = number
             current.append(line)
         elif current:
-            blocks.append(Block("\n".join(current), number - len(current)))
+            blocks.append(Block(current[0] if len(current) == 1 else "\n".join(current), start))
             current = []
+    if current:
+        blocks.append(Block("\n".join(current), start))
     return lines, blocks
 
 

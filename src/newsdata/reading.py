@@ -12,7 +12,7 @@ __all__ = ["RawFile", "decode", "read_raw"]
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
 _BINARY_SAMPLE = 8192
 _BINARY_RATIO = 0.10
-_ALLOWED_CONTROLS = frozenset(b"\t\n\r")
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r")
 _MAX_REPORTED_BAD_SEQUENCES = 20
 
 
@@ -36,7 +36,9 @@ class RawFile:
         if not self.data:
             return False
         sample = self.data[:_BINARY_SAMPLE]
-        controls = sum(1 for byte in sample if byte < 32 and byte not in _ALLOWED_CONTROLS)
+        controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+        if sample.isascii():
+            return controls / len(sample) > _BINARY_RATIO
         invalid = sample.decode("utf-8", "replace").count("\ufffd") - sample.count(
             "\ufffd".encode()
         )

@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -17,6 +17,7 @@ __all__ = ["Publication", "Registry", "builtin_registry", "normalize_name"]
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=4096)
 def normalize_name(name: str) -> str:
     """The form names are matched in: case-folded, whitespace runs as one space."""
     return _SPACES.sub(" ", name).strip().casefold()

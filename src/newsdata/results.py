@@ -9,7 +9,7 @@ from newsdata.diagnostics import Diagnostic
 __all__ = ["FileResult"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FileResult:
     """One file's findings (without a path) and what the corpus rules compare.
 

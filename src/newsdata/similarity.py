@@ -45,6 +45,7 @@ _MAX_BUCKET = 64  # an LSH bucket larger than this pairs each member with its fi
 _UNSPACED = re.compile(
     r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]"
 )
+_ASCII_SPACE_BYTES = b" \t\n\r\x0b\x0c"
 _TOKEN = re.compile(
     r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|[^\s\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+"
 )
@@ -67,20 +68,25 @@ class _Vocabulary(dict[str, int]):
 _VOCABULARY = _Vocabulary()
 
 
+def is_unspaced(body: str) -> bool:
+    """Whether the body holds CJK or other text written without spaces between words."""
+    return not body.isascii() and _UNSPACED.search(body) is not None
+
+
 def words(body: str) -> list[str]:
-    """The body's words, lowercased; each CJK character is a word of its own."""
+    """The body's words, lowercased: runs between ASCII whitespace, and each CJK character."""
     lowered = body.lower()
-    if lowered.isascii() or not _UNSPACED.search(lowered):
+    if not is_unspaced(lowered):
         return lowered.split()
     return _TOKEN.findall(lowered)
 
 
 def word_hashes(body: str) -> list[int]:
-    """Stable 64-bit hashes of the body's words, in order."""
-    return list(map(_VOCABULARY.__getitem__, words(body)))
+    """Stable 64-bit hashes of the body's words, in order (the slow, simple reference)."""
+    return [int(h) for h in _hashed_words([body])[0]]
 
 
-def signatures(bodies: Sequence[list[int]]) -> npt.NDArray[np.uint32]:
+def signatures(bodies: Sequence[str]) -> npt.NDArray[np.uint32]:
     """MinHash signatures (rows of NUM_PERM uint32) of word 5-gram shingles, one row a body.
 
     A body of fewer than five words has a single shingle made of all its words; an empty one
@@ -89,8 +95,9 @@ def signatures(bodies: Sequence[list[int]]) -> npt.NDArray[np.uint32]:
     import numpy as np
     from rensa import RMinHash
 
-    lengths = np.fromiter((len(b) for b in bodies), dtype=np.int64, count=len(bodies))
-    flat = np.fromiter((h for b in bodies for h in b), dtype=np.uint64, count=int(lengths.sum()))
+    per_body = _hashed_words(bodies)
+    lengths = np.fromiter((len(h) for h in per_body), dtype=np.int64, count=len(per_body))
+    flat = np.concatenate(per_body) if per_body else np.zeros(0, np.uint64)
     shingles, counts = _shingles(flat, lengths)
     out = np.full((len(bodies), NUM_PERM), np.iinfo(np.uint32).max, dtype=np.uint32)
     present = counts > 0
@@ -100,6 +107,92 @@ def signatures(bodies: Sequence[list[int]]) -> npt.NDArray[np.uint32]:
         matrix = RMinHash.digest_matrix_from_flat_token_hashes(shingles, offsets, NUM_PERM, _SEED)
         out[present] = np.asarray(matrix.to_rows(), dtype=np.uint32)
     return out
+
+
+def _hashed_words(bodies: Sequence[str]) -> list[npt.NDArray[np.uint64]]:
+    """Each body's word hashes: spaced text in bulk with numpy, CJK text word by word."""
+    import numpy as np
+
+    out: list[npt.NDArray[np.uint64]] = [np.zeros(0, np.uint64)] * len(bodies)
+    spaced = [i for i, body in enumerate(bodies) if not is_unspaced(body)]
+    for i in set(range(len(bodies))) - set(spaced):
+        values = map(_VOCABULARY.__getitem__, words(bodies[i]))
+        out[i] = _mix(np.fromiter(values, dtype=np.uint64))
+    chunk: list[int] = []
+    size = 0
+    for i in [*spaced, -1]:
+        if chunk and (i < 0 or size + len(bodies[i]) > _CHUNK_BYTES):
+            hashed = _bulk_word_hashes([bodies[j] for j in chunk])
+            for index, hashes in zip(chunk, hashed, strict=True):
+                out[index] = hashes
+            chunk, size = [], 0
+        if i >= 0:
+            chunk.append(i)
+            size += len(bodies[i])
+    return out
+
+
+_CHUNK_BYTES = 1 << 18  # keeps the numpy temporaries in the CPU cache
+_POWER = 1099511628211  # odd, so it has an inverse modulo 2**64
+_powers: list[npt.NDArray[np.uint64]] = []
+
+
+def _power_tables(length: int) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+    """P**k and P**-k modulo 2**64 for k < length (grown on demand, kept for the process)."""
+    import numpy as np
+
+    if not _powers or len(_powers[0]) < length:
+        size = max(length, _CHUNK_BYTES + 1)
+        forward = np.full(size, _POWER, dtype=np.uint64)
+        forward[0] = 1
+        backward = np.full(size, pow(_POWER, -1, 1 << 64), dtype=np.uint64)
+        backward[0] = 1
+        _powers[:] = [np.cumprod(forward, dtype=np.uint64), np.cumprod(backward, dtype=np.uint64)]
+    return _powers[0], _powers[1]
+
+
+def _bulk_word_hashes(bodies: Sequence[str]) -> list[npt.NDArray[np.uint64]]:
+    """Polynomial hashes of every whitespace-separated word of many bodies, in a few numpy
+    passes over their UTF-8 bytes instead of one Python call per word."""
+    import numpy as np
+
+    encoded = [body.lower().encode("utf-8", "surrogatepass") for body in bodies]
+    data = np.frombuffer(b" ".join(encoded) + b" ", dtype=np.uint8)
+    forward, backward = _power_tables(len(data))
+    letters = ~_ASCII_SPACE[data]
+    edges = np.diff(letters.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    prefix = np.cumsum(data.astype(np.uint64) * forward[: len(data)], dtype=np.uint64)
+    before = np.where(starts > 0, prefix[starts - 1], np.uint64(0))
+    hashes = _mix((prefix[ends - 1] - before) * backward[starts])
+    body_starts = np.cumsum([0] + [len(e) + 1 for e in encoded[:-1]])
+    cuts = np.searchsorted(starts, body_starts[1:])
+    return list(np.split(hashes, cuts))
+
+
+class _Lookup:
+    """A lazily built table: which bytes are ASCII whitespace."""
+
+    def __getitem__(self, data: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
+        import numpy as np
+
+        table = np.zeros(256, dtype=bool)
+        table[list(_ASCII_SPACE_BYTES)] = True
+        return np.asarray(table[data], dtype=np.bool_)
+
+
+_ASCII_SPACE = _Lookup()
+
+
+def _mix(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+    """splitmix64's finaliser: spreads every input bit over the whole hash."""
+    import numpy as np
+
+    x = values ^ (values >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return np.asarray(x ^ (x >> np.uint64(31)), dtype=np.uint64)
 
 
 _MULTIPLIER = 0x9E3779B97F4A7C15  # odd: multiplication by it is a bijection mod 2**64

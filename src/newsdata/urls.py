@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from functools import lru_cache
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 __all__ = [
@@ -58,6 +59,7 @@ def is_tracking_parameter(name: str) -> bool:
     return lowered in TRACKING_PARAMETERS or lowered.startswith(_TRACKING_PREFIXES)
 
 
+@lru_cache(maxsize=4096)
 def host_of(url: str) -> str:
     """The URL's host, lowercased, without a trailing dot; empty when there is none."""
     try:
@@ -115,6 +117,7 @@ _DATE_PATTERNS: tuple[re.Pattern[str], ...] = (
 )
 
 
+@lru_cache(maxsize=1024)
 def date_in_path(url: str) -> dt.date | None:
     """The first real calendar date written into the URL's path, if any."""
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["count_words"]
+__all__ = ["count_words", "has_words"]
 
 # Han ideographs, kana, and Thai/Lao/Khmer/Myanmar letters are written without spaces between
 # words; each such character counts as one word, the usual convention for CJK word counts.
@@ -12,9 +12,29 @@ _UNSPACED = (
     "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
     "\uf900-\ufaff\U00020000-\U0002fa1f"
 )
+_UNSPACED_CHARACTER = re.compile(rf"[{_UNSPACED}]")
+_ALNUM = re.compile(r"[^\W_]")
 _WORD = re.compile(rf"[{_UNSPACED}]|[^\s{_UNSPACED}]*[^\W_][^\s{_UNSPACED}]*")
 
 
 def count_words(text: str) -> int:
     """How many words the text holds: runs with a letter or digit, plus each CJK character."""
-    return sum(1 for _ in _WORD.finditer(text))
+    return len(_WORD.findall(text))
+
+
+def has_words(text: str, count: int) -> bool:
+    """Whether the text holds at least `count` words, reading no further than needed."""
+    if not text.isascii() and _UNSPACED_CHARACTER.search(text):
+        return count_words(text) >= count
+    # Without CJK text a word is a whitespace-separated token with a letter or digit in it,
+    # exactly what _WORD matches; str.split with a limit stops early.
+    tokens = text.split(None, count)
+    found = 0
+    for token in tokens[:count]:
+        if token.isalnum() or _ALNUM.search(token):
+            found += 1
+    if found >= count:
+        return True
+    if len(tokens) <= count:
+        return False
+    return count_words(text) >= count

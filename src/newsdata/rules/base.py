@@ -16,7 +16,7 @@ from newsdata.registry import Registry
 __all__ = ["DocumentRule", "FileContext", "Rule"]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class FileContext:
     """One file as the rules see it: its bytes, its text and its parsed parts (when readable)."""
 

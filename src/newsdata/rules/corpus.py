@@ -12,12 +12,15 @@ from newsdata.index import CorpusIndex
 __all__ = ["CorpusRule", "DuplicateBody", "DuplicateUrl", "NearDuplicateBody", "body_hash"]
 
 
+_WHITESPACE = b" \t\n\r\x0b\x0c"
+
+
 def body_hash(body: str) -> str:
-    """Hash of the body as duplicates are compared: NFKC, case-folded, whitespace collapsed."""
+    """Hash of the body as duplicates are compared: NFKC, case-folded, whitespace ignored."""
     if not unicodedata.is_normalized("NFKC", body):
-        body = unicodedata.normalize("NFKC", body)
-    normalized = " ".join(body.casefold().split())
-    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()[:32]
+        body = unicodedata.normalize("NFKC", body)  # also turns no-break spaces into spaces
+    folded = body.casefold().encode("utf-8", "surrogatepass").translate(None, _WHITESPACE)
+    return hashlib.sha256(folded).hexdigest()[:32]
 
 
 class CorpusRule:
@@ -64,7 +67,7 @@ class DuplicateUrl(CorpusRule):
 
 
 class DuplicateBody(CorpusRule):
-    """Two files with identical bodies (after Unicode, case and whitespace normalisation).
+    """Two files with identical bodies (ignoring Unicode form, case and whitespace).
 
     Why: the same text under two URLs is a syndicated copy or a mistake; publishing both
     double-counts it. In a full run the finding goes on every file of the group but the first

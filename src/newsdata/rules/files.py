@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import cache
 
 from newsdata.diagnostics import Diagnostic, Severity
 from newsdata.discovery import Problem
@@ -96,6 +97,8 @@ class ControlCharacter(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: FileContext) -> Iterator[Diagnostic]:
+        if not _has_control(ctx):
+            return
         count = 0
         for number, line in enumerate(ctx.lines, start=1):
             for match in _CONTROL.finditer(line):
@@ -109,6 +112,20 @@ class ControlCharacter(Rule):
                     column=match.start() + 1,
                     hint="delete it",
                 )
+
+
+_C0_AND_DEL = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
+
+
+def _has_control(ctx: FileContext) -> bool:
+    """A quick screen on the bytes: C0 controls and DEL directly, C1 controls (U+0080-U+009F,
+    UTF-8 C2 80-C2 9F) only when a C2 byte is there at all."""
+    data = ctx.raw.data
+    if ctx.text is None or data is None:
+        return False
+    if len(data.translate(None, _C0_AND_DEL)) != len(data):
+        return True
+    return b"\xc2" in data and _CONTROL.search(ctx.text) is not None
 
 
 class FileTooLarge(Rule):
@@ -198,11 +215,10 @@ class Mojibake(DocumentRule):
     severity = Severity.WARNING
 
     def check_document(self, ctx: FileContext, doc: Document) -> Iterable[Diagnostic]:
-        import ftfy  # imported here: only files that parse pay for it
-        from ftfy.badness import is_bad
-
         for block in _text_blocks(doc):
-            if is_bad(block.text):
+            if not block.text.isascii() and looks_like_mojibake(block.text):
+                import ftfy
+
                 fixed = ftfy.fix_text(block.text)
                 sample = _first_difference(block.text, fixed)
                 yield self.found(
@@ -211,6 +227,41 @@ class Mojibake(DocumentRule):
                     f"mojibake (text decoded with the wrong encoding){sample}",
                     hint="repair it with ftfy.fix_text",
                 )
+
+
+# ftfy's badness check is a large regular expression tried at every position (~1.5 ms for a
+# 650-word article), too slow for the validate path. Every one of its patterns needs one of the
+# few hundred characters ftfy lists as mojibake material and spans at most 7 characters, so
+# running it on windows of +-8 characters around those characters gives the same verdict.
+_WINDOW = 8
+
+
+@cache
+def _suspects() -> re.Pattern[str]:
+    from ftfy import badness
+
+    chars = {ch for ch in badness.BADNESS_RE.pattern if ord(ch) > 127}
+    for members in badness.MOJIBAKE_CATEGORIES.values():
+        chars.update(ch for ch in members if ord(ch) > 127)
+        for low, high in re.findall(r"(.)-(.)", members):
+            chars.update(chr(c) for c in range(ord(low), ord(high) + 1))
+    return re.compile("[" + "".join(re.escape(ch) for ch in sorted(chars)) + "]")
+
+
+def looks_like_mojibake(text: str) -> bool:
+    """ftfy's `is_bad(text)`, computed on windows around mojibake material only."""
+    from ftfy.badness import is_bad
+
+    spans: list[list[int]] = []
+    for match in _suspects().finditer(text):
+        start, end = max(0, match.start() - _WINDOW), match.end() + _WINDOW
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+    if not spans:
+        return False
+    return bool(is_bad("\n".join(text[a:b] for a, b in spans)))
 
 
 def _text_blocks(doc: Document) -> list[Block]:

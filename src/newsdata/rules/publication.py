@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from newsdata.diagnostics import Diagnostic, Severity
 from newsdata.rawtext import Document
@@ -89,6 +90,7 @@ def _labels(host: str) -> list[str]:
     return [p for p in parts if p and p not in _GENERIC_LABELS]
 
 
+@lru_cache(maxsize=4096)
 def resembles_host(name: str, host: str) -> bool:
     """Whether a publication name plausibly names the site at host.
 

@@ -9,7 +9,7 @@ from html.entities import html5
 from newsdata.diagnostics import Diagnostic, Severity
 from newsdata.rawtext import Block, Document
 from newsdata.rules.base import DocumentRule, FileContext
-from newsdata.words import count_words
+from newsdata.words import count_words, has_words
 
 __all__ = ["Boilerplate", "HtmlRemnant", "OddWhitespace", "ShortBody", "SplitParagraph"]
 
@@ -191,6 +191,8 @@ class HtmlRemnant(DocumentRule):
 
     def check_document(self, ctx: FileContext, doc: Document) -> Iterator[Diagnostic]:
         for block in _text_blocks(doc):
+            if "<" not in block.text and "&" not in block.text:
+                continue
             match = _html_remnant(block.text)
             if match:
                 line, column = _position(block, match.start())
@@ -226,7 +228,7 @@ class ShortBody(DocumentRule):
     severity = Severity.WARNING
 
     def check_document(self, ctx: FileContext, doc: Document) -> Iterator[Diagnostic]:
-        if not doc.paragraphs:
+        if not doc.paragraphs or has_words(doc.body, MIN_BODY_WORDS):
             return
         words = count_words(doc.body)
         if words < MIN_BODY_WORDS:
@@ -275,6 +277,8 @@ BOILERPLATE_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^all rights reserved\b|^(?:copyright|©)\s*(?:\d{4}|\w)", "copyright lines"),
 )
 _BOILERPLATE = [(re.compile(p, re.IGNORECASE), what) for p, what in BOILERPLATE_PATTERNS]
+# One pass per paragraph: the union of the patterns, tried only at the paragraph's start.
+_ANY_BOILERPLATE = re.compile("|".join(f"(?:{p})" for p, _ in BOILERPLATE_PATTERNS), re.IGNORECASE)
 _BOILERPLATE_MAX_WORDS = 25
 
 
@@ -294,10 +298,12 @@ class Boilerplate(DocumentRule):
 
     def check_document(self, ctx: FileContext, doc: Document) -> Iterator[Diagnostic]:
         for block in doc.paragraphs:
-            if count_words(block.text) > _BOILERPLATE_MAX_WORDS:
+            if not _ANY_BOILERPLATE.match(block.text):
+                continue
+            if has_words(block.text, _BOILERPLATE_MAX_WORDS + 1):
                 continue
             for pattern, what in _BOILERPLATE:
-                if pattern.search(block.text):
+                if pattern.match(block.text):
                     yield self.found(
                         ctx.path,
                         block.line,

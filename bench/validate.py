@@ -1,0 +1,193 @@
+"""Benchmark `newsdata validate` against `frictionless validate` on the same records.
+
+    python bench/validate.py [--articles 20000] [--workdir /tmp/newsdata-bench] [--jobs N]
+
+Run by hand (never by the tests). It generates a synthetic corpus in the raw layout, writes the
+same records as a CSV with the packaged Table Schema, and reports in one run:
+
+* cold validation (empty cache) of the whole corpus: seconds, articles/s, peak RSS (the sum over
+  the main process and its workers, sampled every 20 ms);
+* `frictionless validate` of the CSV: seconds, and the ratio of the two times;
+* incremental validation after one file changed (warm cache): seconds, ratio to the cold run;
+* the per-stage cost of one article (read, parse, rules, near-duplicate signature).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import generate  # noqa: E402
+
+BIN = Path(sys.executable).parent
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory (bytes) of a process and all its descendants."""
+    total = 0
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    stack = [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+        stack.extend(children.get(current, []))
+    return total
+
+
+def measure(command: list[str], cwd: Path) -> tuple[float, int, int]:
+    """Wall seconds, peak tree RSS in bytes, and exit code of one command."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(process.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = process.wait()
+    elapsed = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    return elapsed, peak, code
+
+
+def write_csv(raw: Path, out: Path) -> int:
+    """The corpus's records as CSV (the packaged encoding: authors as a JSON array)."""
+    from newsdata.engine import parse
+    from newsdata.schema import table_schema
+
+    names = [field["name"] for field in table_schema()["fields"]]
+    rows = 0
+    with out.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(names)
+        for path in sorted(raw.rglob("*.txt")):
+            article, _ = parse(path.read_bytes(), path=path.relative_to(raw).as_posix())
+            if article is None:
+                continue
+            record = article.model_dump(mode="json")
+            record["authors"] = json.dumps(record["authors"], ensure_ascii=False)
+            writer.writerow([record[name] for name in names])
+            rows += 1
+    (out.parent / "articles.schema.json").write_text(json.dumps(table_schema()), "utf-8")
+    return rows
+
+
+def stages(raw: Path, sample: int = 2000) -> dict[str, float]:
+    """Microseconds per article for each stage, on one core."""
+    import gc
+
+    from newsdata.engine import BatchItem, Validator
+    from newsdata.similarity import signatures
+
+    files = sorted(raw.rglob("*.txt"))[:sample]
+    validator = Validator(defer_volatile=True)
+    gc.disable()
+    out: dict[str, float] = {}
+    start = time.perf_counter()
+    raws = [validator.read(BatchItem(str(f))) for f in files]
+    out["read"] = time.perf_counter() - start
+    start = time.perf_counter()
+    contexts = [validator.context("", r) for r in raws]
+    out["decode + parse"] = time.perf_counter() - start
+    start = time.perf_counter()
+    for ctx in contexts:
+        validator.check_context(ctx)
+    out["rules + fingerprint"] = time.perf_counter() - start
+    bodies = [c.doc.body for c in contexts if c.doc is not None]
+    start = time.perf_counter()
+    for i in range(0, len(bodies), 256):
+        signatures(bodies[i : i + 256])
+    out["shingles + MinHash"] = time.perf_counter() - start
+    gc.enable()
+    return {k: v / len(files) * 1e6 for k, v in out.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmark newsdata validate.")
+    parser.add_argument("--articles", type=int, default=20000)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/newsdata-bench"))
+    parser.add_argument("--jobs", type=int, default=None)
+    args = parser.parse_args()
+    work = args.workdir / str(args.articles)
+    raw = work / "raw"
+    if not raw.is_dir():
+        print(f"generating {args.articles} articles in {raw} ...", flush=True)
+        generate(raw, args.articles)
+    if not (work / "articles.csv").is_file():
+        write_csv(raw, work / "articles.csv")
+    cache = work / "cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    jobs = ["--jobs", str(args.jobs)] if args.jobs else []
+    command = [
+        str(BIN / "newsdata"),
+        "validate",
+        "raw",
+        "--format",
+        "json",
+        "--cache-dir",
+        str(cache),
+        *jobs,
+    ]
+
+    cold, cold_rss, code = measure(command, work)
+    frictionless, fl_rss, _ = measure(
+        [str(BIN / "frictionless"), "validate", "articles.csv", "--schema", "articles.schema.json"],
+        work,
+    )
+    changed = sorted(raw.rglob("*.txt"))[len(raw.name) % 7]
+    original = changed.read_bytes()
+    changed.write_bytes(original.replace(b"\n\nOriginal url:", b" Edited.\n\nOriginal url:", 1))
+    try:
+        warm, warm_rss, _ = measure(command, work)
+    finally:
+        changed.write_bytes(original)
+    nocache, _, _ = measure([*command[: -2 - len(jobs)], "--no-cache", *jobs], work)
+
+    print(f"\nnewsdata validate, {args.articles} articles (exit {code}), {os.cpu_count()} cores")
+    print(
+        f"  cold (empty cache):   {cold:6.2f} s  {args.articles / cold:8.0f} articles/s  "
+        f"peak RSS {cold_rss / 2**20:6.0f} MB"
+    )
+    print(f"  --no-cache:           {nocache:6.2f} s  {args.articles / nocache:8.0f} articles/s")
+    print(f"  frictionless (CSV):   {frictionless:6.2f} s  peak RSS {fl_rss / 2**20:6.0f} MB")
+    print(f"  ratio cold / frictionless:       {cold / frictionless:5.2f}  (target <= 0.5)")
+    print(f"  one file changed (warm cache):   {warm:6.2f} s  peak RSS {warm_rss / 2**20:.0f} MB")
+    print(f"  ratio incremental / cold:        {warm / cold:5.2f}  (target <= 0.25)")
+    print("\nper-stage cost on one core (us per article):")
+    for name, micro in stages(raw).items():
+        print(f"  {name:<22} {micro:7.1f}")
+
+
+if __name__ == "__main__":
+    main()
