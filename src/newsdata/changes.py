@@ -29,7 +29,7 @@ def changed_files(ref: str, within: list[Path]) -> list[Path]:
     if not within:
         return []
     start = within[0] if within[0].is_dir() else within[0].parent
-    top = Path(_git(start, "rev-parse", "--show-toplevel")[0])
+    top = Path(_git(start, "rev-parse", "--show-toplevel")[0].strip())
     _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
     names = _git(top, "diff", "--name-only", "-z", "--no-renames", "--diff-filter=AMR", ref, "--")
     names += _git(top, "ls-files", "--others", "--exclude-standard", "-z")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-import sys
 from collections.abc import Callable, Iterator, Sequence
 
 from newsdata.config import Settings
@@ -50,6 +49,26 @@ def _work(items: Sequence[BatchItem]) -> list[FileResult]:
     return results
 
 
+def _context() -> multiprocessing.context.BaseContext:
+    """Fork (fast: workers share this process's imports) unless rensa already ran here.
+
+    rensa (Rust) keeps a thread pool once used; a process forked after that hangs on its first
+    signature. Then workers come from a clean fork server instead, which imports newsdata once.
+    As with any multiprocessing code, a script must then call validate() under
+    `if __name__ == "__main__":`.
+    """
+    from newsdata.similarity import rensa_used
+
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and not rensa_used():
+        return multiprocessing.get_context("fork")
+    if "forkserver" not in methods:
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["newsdata.parallel", "newsdata.similarity"])
+    return context
+
+
 def run_batches(
     settings: Settings,
     items: Sequence[BatchItem],
@@ -67,12 +86,7 @@ def run_batches(
             if progress:
                 progress(len(batch))
         return
-    if signatures:
-        # Imported once here, so that forked workers inherit them instead of each importing.
-        import numpy  # noqa: F401
-        import rensa  # noqa: F401
-    method = "fork" if sys.platform.startswith("linux") else None
-    context = multiprocessing.get_context(method)
+    context = _context()
     pool = context.Pool(min(jobs, len(batches)), _initialize, (settings, signatures))
     try:
         for batch, results in zip(batches, pool.imap(_work, batches), strict=True):

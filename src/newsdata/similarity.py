@@ -31,6 +31,7 @@ __all__ = [
     "SHINGLE_SIZE",
     "candidate_pairs",
     "estimated_jaccard",
+    "rensa_used",
     "signatures",
     "similar_pairs",
     "word_hashes",
@@ -86,6 +87,14 @@ def word_hashes(body: str) -> list[int]:
     return [int(h) for h in _hashed_words([body])[0]]
 
 
+_RENSA_USED = [False]
+
+
+def rensa_used() -> bool:
+    """Whether this process has computed signatures (and so started rensa's threads)."""
+    return _RENSA_USED[0]
+
+
 def signatures(bodies: Sequence[str]) -> npt.NDArray[np.uint32]:
     """MinHash signatures (rows of NUM_PERM uint32) of word 5-gram shingles, one row a body.
 
@@ -95,6 +104,7 @@ def signatures(bodies: Sequence[str]) -> npt.NDArray[np.uint32]:
     import numpy as np
     from rensa import RMinHash
 
+    _RENSA_USED[0] = True
     per_body = _hashed_words(bodies)
     lengths = np.fromiter((len(h) for h in per_body), dtype=np.int64, count=len(per_body))
     flat = np.concatenate(per_body) if per_body else np.zeros(0, np.uint64)

@@ -1,0 +1,66 @@
+"""Near-duplicate machinery: stable word hashes, batch-independent signatures, LSH recall."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsdata.similarity import (
+    _hashed_words,
+    candidate_pairs,
+    estimated_jaccard,
+    signatures,
+    word_hashes,
+    words,
+)
+
+_ASCII_TEXT = st.text(
+    st.characters(min_codepoint=32, max_codepoint=126) | st.sampled_from("\n\t"), max_size=300
+)
+_ANY_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=200)
+
+
+@given(st.lists(_ASCII_TEXT, min_size=1, max_size=6))
+@settings(max_examples=200)
+def test_bulk_word_hashes_match_one_body_at_a_time(bodies: list[str]) -> None:
+    together = _hashed_words(bodies)
+    for body, hashed in zip(bodies, together, strict=True):
+        assert len(hashed) == len(body.lower().split())
+        assert list(hashed) == word_hashes(body)
+
+
+@given(st.lists(_ANY_TEXT, min_size=1, max_size=5), st.integers(0, 4))
+@settings(max_examples=100)
+def test_a_signature_does_not_depend_on_its_batch(bodies: list[str], index: int) -> None:
+    index %= len(bodies)
+    alone = signatures([bodies[index]])
+    batch = signatures(bodies)
+    assert np.array_equal(alone[0], batch[index])
+
+
+def test_cjk_characters_are_words() -> None:
+    assert words("東京は晴れ です") == ["東", "京", "は", "晴", "れ", "で", "す"]
+
+
+def _body(seed: int, size: int = 300) -> str:
+    rng = np.random.default_rng(seed)
+    return " ".join(f"w{int(i)}" for i in rng.integers(0, 5000, size))
+
+
+def test_near_copies_are_found_and_strangers_are_not() -> None:
+    original = _body(1)
+    edited = original.split()
+    for position in (10, 150, 290):
+        edited[position] = "changed"
+    bodies = [original, " ".join(edited), _body(2), _body(3)]
+    matrix = signatures(bodies)
+    pairs = candidate_pairs(matrix)
+    assert pairs.tolist() == [[0, 1]]
+    (score,) = estimated_jaccard(matrix, pairs)
+    assert 0.85 < score < 1.0
+
+
+def test_empty_bodies_match_nothing() -> None:
+    matrix = signatures(["", "", _body(4)])
+    assert candidate_pairs(matrix).tolist() == []
