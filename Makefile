@@ -20,8 +20,14 @@ $(TEST_STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP) $@
 
+PREVIEW := preview
+
 run: $(STAMP)
 	$(BIN)/newsdata validate raw/
+	@# A preview release: rebuilt from scratch each time, so `make run` works again and again.
+	rm -rf $(PREVIEW)
+	$(BIN)/newsdata package --version 1.0 --out $(PREVIEW)
+	$(BIN)/newsdata verify $(PREVIEW)/newsdata-sample-1.0.0.zip
 
 test: $(TEST_STAMP) lint types pytest
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import random
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def vocabulary(rng: random.Random, size: int = 20000) -> list[str]:
 
 
 def paragraph(rng: random.Random, vocab: list[str], weights: list[float], words: int) -> str:
-    chosen = rng.choices(vocab, weights=weights, k=words)
+    chosen = rng.choices(vocab, cum_weights=weights, k=words)
     chosen[0] = chosen[0].capitalize()
     return " ".join(chosen) + "."
 
@@ -79,7 +80,7 @@ def near_copy(rng: random.Random, text: str, vocab: list[str]) -> str:
 def generate(out: Path, articles: int, seed: int = 1) -> int:
     rng = random.Random(seed)
     vocab = vocabulary(rng)
-    weights = [1 / (rank + 1) for rank in range(len(vocab))]
+    weights = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(vocab))))
     texts: list[str] = []
     for n in range(articles):
         roll = rng.random()

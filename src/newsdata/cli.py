@@ -157,6 +157,69 @@ def _progress_bar() -> Callable[[int, int], None] | None:
 
 
 @cli.command()
+@click.option(
+    "--version",
+    "version",
+    required=True,
+    metavar="VERSION",
+    help="Semantic version of the release (1.0 means 1.0.0).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output folder [default: dist/ in the data repository's root].",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes for validation [default: all cores].",
+)
+@click.option("--no-cache", is_flag=True, help="Validate without the cache.")
+def package(version: str, out: Path | None, jobs: int | None, no_cache: bool) -> None:
+    """Validate the corpus, then write an immutable, reproducible release and its zip."""
+    from newsdata.config import load_settings
+    from newsdata.errors import ReleaseRefusedError, ValidationFailedError
+    from newsdata.package import build_release
+    from newsdata.pipeline import RunOptions
+    from newsdata.report import render
+
+    options = RunOptions(jobs=jobs, use_cache=not no_cache, progress=_progress_bar())
+    try:
+        release = build_release(version, out, load_settings(), options)
+    except ValidationFailedError as failure:
+        click.echo(render(failure.report, "text", color=sys.stdout.isatty()), nl=False)
+        click.echo(f"Error: {failure}", err=True)
+        sys.exit(EXIT_FINDINGS)
+    except ReleaseRefusedError as refusal:
+        click.echo(f"Error: {refusal}", err=True)
+        sys.exit(EXIT_FINDINGS)
+    for note in release.notes:
+        click.echo(f"warning: {note}", err=True)
+    click.echo(
+        f"Wrote {os.path.relpath(release.path)}/ and {os.path.relpath(release.zip_path)}: "
+        f"{release.articles} articles, {release.warnings} validation warning(s)."
+    )
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+def verify(path: Path) -> None:
+    """Check a release (folder or zip): every file's bytes and SHA-256, rows and schema."""
+    from newsdata.package.verify import verify_release
+
+    result = verify_release(path)
+    for problem in result.problems:
+        click.echo(f"{path}: {problem}")
+    if not result.intact:
+        click.echo(f"{path}: {len(result.problems)} problem(s): the release is not intact")
+        sys.exit(EXIT_FINDINGS)
+    click.echo(f"{path}: intact ({len(result.checked)} files checked)")
+
+
+@cli.command()
 @click.option("--check", is_flag=True, help="Exit 1 if the files differ from the model.")
 @click.option(
     "--dir",

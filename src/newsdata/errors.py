@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from newsdata.diagnostics import Report
+
 __all__ = [
     "ConfigError",
     "NewsdataError",
     "PathNotFoundError",
+    "ReleaseError",
+    "ReleaseRefusedError",
+    "UsageError",
+    "ValidationFailedError",
 ]
 
 
@@ -19,3 +28,23 @@ class ConfigError(NewsdataError):
 
 class PathNotFoundError(NewsdataError):
     """A path given to a command does not exist."""
+
+
+class UsageError(NewsdataError):
+    """A command was given an argument it cannot use."""
+
+
+class ReleaseRefusedError(NewsdataError):
+    """A release cannot be made as asked (the version exists, is older, or skips a rule)."""
+
+
+class ReleaseError(NewsdataError):
+    """Building or reading a release failed; nothing was left half-written."""
+
+
+class ValidationFailedError(NewsdataError):
+    """The corpus has errors, so no release was written."""
+
+    def __init__(self, message: str, report: Report) -> None:
+        super().__init__(message)
+        self.report = report

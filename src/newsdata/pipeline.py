@@ -18,7 +18,7 @@ from newsdata.results import FileResult
 from newsdata.root import find_root
 from newsdata.rules.corpus import NearDuplicateBody
 
-__all__ = ["RunOptions", "validate"]
+__all__ = ["Run", "RunOptions", "run", "validate"]
 
 CACHE_DIR_NAME = ".newsdata_cache"
 
@@ -47,12 +47,40 @@ class _Unit:
     fresh: bool = False
 
 
+@dataclass(frozen=True)
+class RunFile:
+    """One file of a run: its real path, whether it was named, and what checking it found."""
+
+    real: str
+    named: bool
+    stat: StatKey | None
+    result: FileResult | None
+
+
+@dataclass(frozen=True)
+class Run:
+    """A finished validation: the report, and each file's result (for packaging)."""
+
+    report: Report
+    files: tuple[RunFile, ...]
+    root: Path
+
+
 def validate(
     paths: Sequence[str | os.PathLike[str]],
     settings: Settings | None = None,
     options: RunOptions | None = None,
 ) -> Report:
     """Check the files under `paths` and, when they lie in the corpus, compare them with it."""
+    return run(paths, settings, options).report
+
+
+def run(
+    paths: Sequence[str | os.PathLike[str]],
+    settings: Settings | None = None,
+    options: RunOptions | None = None,
+) -> Run:
+    """`validate`, also returning every file's result."""
     settings = settings or Settings()
     options = options or RunOptions()
     validator = Validator(settings, defer_volatile=True)
@@ -64,15 +92,15 @@ def validate(
         _from_cache(cache, units)
         _compute(settings, validator, units, options)
         if cache is not None:
-            cache.store(
-                [(u.order, u.stat, u.result) for u in units if u.fresh and u.stat and u.result]
-            )
+            fresh = [(u.order, u.stat, u.result) for u in units if u.fresh and u.stat and u.result]
+            cache.store(fresh)
     finally:
         if cache is not None:
             cache.close()
             notes.extend(cache.problems)
     report = _report(validator, units, settings)
-    return Report.build(report.files, report.diagnostics, notes)
+    files = tuple(RunFile(u.order, u.named, u.stat, u.result) for u in units)
+    return Run(Report.build(report.files, report.diagnostics, notes), files, root)
 
 
 def _units(paths: Sequence[str | os.PathLike[str]], corpus: Path) -> list[_Unit]:

@@ -1,0 +1,295 @@
+"""`newsdata package`: validate, then write an immutable, reproducible, versioned release.
+
+Everything is written in a temporary folder beside the target and renamed into place at the
+end, so a failed or interrupted build (an error, a full disk, Ctrl-C) leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from newsdata.config import Settings
+from newsdata.diagnostics import Report
+from newsdata.errors import ReleaseError, ReleaseRefusedError, ValidationFailedError
+from newsdata.model import SCHEMA_VERSION, Article
+from newsdata.package.archive import write_zip
+from newsdata.package.card import card_markdown
+from newsdata.package.changelog import changelog_markdown, release_fingerprints
+from newsdata.package.descriptor import datapackage, file_facts
+from newsdata.package.metadata import DatasetMetadata, load_metadata
+from newsdata.package.provenance import created_at, git_state, library_versions
+from newsdata.package.records import (
+    ROW_GROUP_SIZE,
+    arrow_schema,
+    article_batches,
+    csv_batch,
+    read_articles,
+)
+from newsdata.package.stats import ReleaseStats
+from newsdata.package.version import Version, check_new_version, existing_releases
+from newsdata.pipeline import Run, RunOptions, run
+from newsdata.root import find_root
+from newsdata.schema import table_schema
+
+__all__ = ["Release", "build_release"]
+
+DATA_FILES = ("data/articles.parquet", "data/articles.csv")
+
+
+@dataclass(frozen=True)
+class Release:
+    """A release written to disk."""
+
+    path: Path
+    zip_path: Path
+    version: str
+    articles: int
+    warnings: int
+    report: Report
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Input:
+    """One raw file going into the release."""
+
+    id: str
+    path: str
+    bytes: int
+    sha256: str
+
+
+def build_release(
+    version: str,
+    out: Path | None = None,
+    settings: Settings | None = None,
+    options: RunOptions | None = None,
+    root: Path | None = None,
+) -> Release:
+    """Validate the corpus and write `<out>/<name>-<version>/` and its zip."""
+    settings = settings or Settings()
+    root = (root or find_root(Path.cwd())).resolve()
+    meta = load_metadata(root)
+    wanted = Version.parse(version)
+    out = (out or root / "dist").resolve()
+    existing = existing_releases(out, meta.name)
+    previous = check_new_version(wanted, existing)
+    if previous is not None:
+        _check_schema_bump(wanted, previous, existing[previous])
+    options = replace(options or RunOptions(), root=root)
+    checked = run([root / settings.raw], settings, options)
+    report = checked.report
+    if report.errors:
+        raise ValidationFailedError(
+            f"the corpus has {report.errors} error(s): nothing written", report
+        )
+    inputs = _inputs(checked)
+    release = _write(root, out, meta, wanted, previous, existing, inputs, report)
+    return release
+
+
+def _check_schema_bump(wanted: Version, previous: Version, path: Path) -> None:
+    old = _schema_version_of(path)
+    if old is None:
+        return
+    if (
+        int(old.split(".")[0]) != int(SCHEMA_VERSION.split(".")[0])
+        and wanted.major <= previous.major
+    ):
+        raise ReleaseRefusedError(
+            f"the schema's major version changed ({old} -> {SCHEMA_VERSION}) since {previous}: "
+            f"the release needs a major version bump (>= {previous.major + 1}.0.0)"
+        )
+
+
+def _schema_version_of(release: Path) -> str | None:
+    descriptor = release / "datapackage.json"
+    if not descriptor.is_file():
+        return None
+    try:
+        data = json.loads(descriptor.read_text("utf-8"))
+        return str(data["newsdata"]["schemaVersion"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _inputs(checked: Run) -> list[_Input]:
+    found: list[_Input] = []
+    for file in checked.files:
+        result = file.result
+        relative = Path(file.real).relative_to(checked.root).as_posix()
+        if (
+            result is None
+            or result.article_id is None
+            or result.sha256 is None
+            or file.stat is None
+        ):
+            raise ReleaseRefusedError(
+                f"{relative} cannot become a record (no URL, body or readable "
+                "text); fix it, even if its rules are ignored"
+            )
+        found.append(_Input(result.article_id, relative, file.stat[0], result.sha256))
+    found.sort(key=lambda i: (i.id, i.path))
+    for first, second in itertools.pairwise(found):
+        if first.id == second.id:
+            raise ReleaseRefusedError(
+                f"{first.path} and {second.path} have the same id {first.id}: a "
+                "release needs unique ids (ND901)"
+            )
+    return found
+
+
+def _write(
+    root: Path,
+    out: Path,
+    meta: DatasetMetadata,
+    version: Version,
+    previous: Version | None,
+    existing: dict[Version, Path],
+    inputs: list[_Input],
+    report: Report,
+) -> Release:
+    name = f"{meta.name}-{version}"
+    out.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{name}.building-", dir=out))
+    try:
+        folder = scratch / name
+        git = git_state(root)
+        created = created_at(git).strftime("%Y-%m-%dT%H:%M:%SZ")
+        stats = _write_tables(root, folder, inputs)
+        old = release_fingerprints(existing[previous] / DATA_FILES[0]) if previous else {}
+        new = {i.id: i.sha256 for i in inputs}
+        _write_text(
+            folder / "CHANGELOG.md",
+            changelog_markdown(
+                str(version), str(previous) if previous else None, old, new, created
+            ),
+        )
+        schema = table_schema()
+        _write_text(
+            folder / "README.md",
+            card_markdown(
+                meta, str(version), stats, schema["fields"], created, git.commit, report.warnings
+            ),
+        )
+        _write_json(
+            folder / "provenance.json",
+            _provenance(folder, version, created, git, inputs, stats, report),
+        )
+        _write_json(
+            folder / "datapackage.json",
+            datapackage(
+                folder,
+                meta,
+                str(version),
+                created,
+                schema,
+                {
+                    "newsdata": {
+                        "schemaVersion": SCHEMA_VERSION,
+                        "warnings": report.warnings,
+                        "articles": stats.articles,
+                        "commit": git.commit,
+                    }
+                },
+            ),
+        )
+        write_zip(folder, scratch / f"{name}.zip", created_at(git))
+        target, archive = out / name, out / f"{name}.zip"
+        _move_into_place(folder, target, scratch / f"{name}.zip", archive)
+    except KeyboardInterrupt:
+        raise ReleaseError("interrupted: nothing was written") from None
+    except OSError as error:
+        raise ReleaseError(f"writing the release failed ({error}): nothing was written") from error
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return Release(
+        target, archive, str(version), stats.articles, report.warnings, report, meta.warnings
+    )
+
+
+def _move_into_place(folder: Path, target: Path, built_zip: Path, archive: Path) -> None:
+    if target.exists() or archive.exists():
+        raise ReleaseRefusedError(f"{target} appeared while building: nothing was written")
+    folder.rename(target)
+    try:
+        built_zip.rename(archive)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+
+
+def _write_tables(root: Path, folder: Path, inputs: Sequence[_Input]) -> ReleaseStats:
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    (folder / "data").mkdir(parents=True)
+    stats = ReleaseStats()
+    schema = arrow_schema()
+    articles = _counted(read_articles(root, [i.path for i in inputs]), stats)
+    with pq.ParquetWriter(
+        folder / DATA_FILES[0], schema, compression="zstd", compression_level=3, version="2.6"
+    ) as parquet:
+        csv_schema = csv_batch(_empty_batch(schema)).schema
+        options = pacsv.WriteOptions(eol="\r\n", quoting_style="needed")
+        with pacsv.CSVWriter(folder / DATA_FILES[1], csv_schema, write_options=options) as table:
+            for batch in article_batches(articles, ROW_GROUP_SIZE):
+                parquet.write_batch(batch, row_group_size=ROW_GROUP_SIZE)
+                table.write_batch(csv_batch(batch))
+    return stats
+
+
+def _empty_batch(schema: Any) -> Any:
+    import pyarrow as pa
+
+    return pa.RecordBatch.from_pylist([], schema=schema)
+
+
+def _counted(articles: Iterator[Article], stats: ReleaseStats) -> Iterator[Article]:
+    for article in articles:
+        stats.add(article)
+        yield article
+
+
+def _provenance(
+    folder: Path,
+    version: Version,
+    created: str,
+    git: Any,
+    inputs: Sequence[_Input],
+    stats: ReleaseStats,
+    report: Report,
+) -> dict[str, Any]:
+    outputs = []
+    for relative in (*DATA_FILES, "README.md", "CHANGELOG.md"):
+        size, digest = file_facts(folder / relative)
+        outputs.append({"path": relative, "bytes": size, "sha256": digest})
+    return {
+        "tool": {"name": "newsdata", **library_versions()},
+        "schemaVersion": SCHEMA_VERSION,
+        "version": str(version),
+        "created": created,
+        "git": {"commit": git.commit, "dirty": git.dirty},
+        "invocation": ["newsdata", "package", "--version", str(version)],
+        "counts": {"files": len(inputs), "articles": stats.articles, "warnings": report.warnings},
+        "inputs": [
+            {"path": i.path, "bytes": i.bytes, "sha256": i.sha256, "id": i.id} for i in inputs
+        ],
+        "outputs": outputs,
+    }
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    _write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,101 @@
+"""datapackage.json: the Frictionless Data Package v2 descriptor of a release."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from newsdata.package.metadata import DatasetMetadata
+
+__all__ = ["PROFILE", "datapackage", "file_facts"]
+
+PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+
+
+def file_facts(path: Path) -> tuple[int, str]:
+    """Size in bytes and SHA-256 (hex) of a file, read in chunks."""
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def _resource(folder: Path, relative: str, name: str, **extra: Any) -> dict[str, Any]:
+    size, digest = file_facts(folder / relative)
+    return {"name": name, "path": relative, **extra, "bytes": size, "hash": f"sha256:{digest}"}
+
+
+def datapackage(
+    folder: Path,
+    meta: DatasetMetadata,
+    version: str,
+    created: str,
+    table_schema: dict[str, Any],
+    extra: dict[str, Any],
+) -> dict[str, Any]:
+    """The descriptor of the files already written in `folder`."""
+    resources = [
+        _resource(
+            folder,
+            "data/articles.parquet",
+            "articles",
+            type="table",
+            format="parquet",
+            mediatype="application/vnd.apache.parquet",
+            schema=table_schema,
+        ),
+        _resource(
+            folder,
+            "data/articles.csv",
+            "articles-csv",
+            type="table",
+            format="csv",
+            mediatype="text/csv",
+            encoding="utf-8",
+            dialect={
+                "$schema": "https://datapackage.org/profiles/2.0/tabledialect.json",
+                "header": True,
+                "delimiter": ",",
+                "lineTerminator": "\r\n",
+                "quoteChar": '"',
+                "doubleQuote": True,
+            },
+            schema=table_schema,
+        ),
+        _resource(
+            folder,
+            "provenance.json",
+            "provenance",
+            type="json",
+            format="json",
+            mediatype="application/json",
+            encoding="utf-8",
+            description="Where this release came from: see the README.",
+        ),
+    ]
+    descriptor: dict[str, Any] = {
+        "$schema": PROFILE,
+        "name": meta.name,
+        "title": meta.title,
+        "description": meta.description,
+        "version": version,
+        "created": created,
+        "keywords": list(meta.keywords),
+        "licenses": [meta.license] if meta.license else [],
+        "contributors": list(meta.contributors),
+        "sources": [
+            {
+                "title": "Raw article files of the newsdata corpus (see provenance.json)",
+                "path": "provenance.json",
+            }
+        ],
+        "resources": resources,
+        **extra,
+    }
+    if meta.homepage:
+        descriptor["homepage"] = meta.homepage
+    return descriptor

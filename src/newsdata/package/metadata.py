@@ -1,0 +1,134 @@
+"""Dataset metadata for releases, from `[tool.newsdata.dataset]` with sensible defaults."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsdata.errors import ConfigError
+
+__all__ = ["DatasetMetadata", "load_metadata"]
+
+_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_KNOWN = {
+    "name",
+    "title",
+    "description",
+    "license",
+    "contributors",
+    "homepage",
+    "keywords",
+    "language",
+    "citation",
+}
+
+
+@dataclass(frozen=True)
+class DatasetMetadata:
+    """What a release says about itself: who, what, under which license."""
+
+    name: str
+    title: str
+    description: str
+    license: dict[str, str] | None
+    contributors: tuple[dict[str, str], ...] = ()
+    homepage: str | None = None
+    keywords: tuple[str, ...] = ("news", "articles", "text", "corpus")
+    language: tuple[str, ...] = ("en",)
+    citation: str | None = None
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-._")
+    return slug or "news-corpus"
+
+
+def load_metadata(root: Path) -> DatasetMetadata:
+    """Metadata from the data repository's pyproject.toml; warnings say what was defaulted."""
+    table = _dataset_table(root / "pyproject.toml")
+    unknown = sorted(set(table) - _KNOWN)
+    if unknown:
+        raise ConfigError(f"unknown key(s) in [tool.newsdata.dataset]: {', '.join(unknown)}")
+    name = str(table.get("name") or _slug(root.name))
+    if not _NAME.match(name):
+        raise ConfigError(
+            f"[tool.newsdata.dataset] name {name!r}: use lowercase letters, "
+            "digits, '.', '_' and '-'"
+        )
+    warnings: list[str] = []
+    license_ = _license(table.get("license"))
+    if license_ is None:
+        warnings.append("no license in [tool.newsdata.dataset]: the release says none")
+    return DatasetMetadata(
+        name=name,
+        title=str(table.get("title") or name.replace("-", " ").title()),
+        description=str(
+            table.get("description") or "News articles, validated and packaged with newsdata."
+        ),
+        license=license_,
+        contributors=_contributors(table.get("contributors", [])),
+        homepage=_optional(table.get("homepage"), "homepage"),
+        keywords=_strings(
+            table.get("keywords", ["news", "articles", "text", "corpus"]), "keywords"
+        ),
+        language=_strings(table.get("language", ["en"]), "language"),
+        citation=_optional(table.get("citation"), "citation"),
+        warnings=tuple(warnings),
+    )
+
+
+def _dataset_table(pyproject: Path) -> dict[str, object]:
+    if not pyproject.is_file():
+        return {}
+    try:
+        with pyproject.open("rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"cannot read {pyproject}: {error}") from error
+    tool = data.get("tool", {})
+    newsdata = tool.get("newsdata", {}) if isinstance(tool, dict) else {}
+    dataset = newsdata.get("dataset", {}) if isinstance(newsdata, dict) else {}
+    if not isinstance(dataset, dict):
+        raise ConfigError("[tool.newsdata.dataset] must be a table")
+    return dataset
+
+
+def _license(value: object) -> dict[str, str] | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return {"name": value}
+    if isinstance(value, dict) and isinstance(value.get("name"), str):
+        return {str(k): str(v) for k, v in value.items()}
+    raise ConfigError("[tool.newsdata.dataset] license: an SPDX id, or a table with a name")
+
+
+def _contributors(value: object) -> tuple[dict[str, str], ...]:
+    if not isinstance(value, list):
+        raise ConfigError("[tool.newsdata.dataset] contributors: a list")
+    out: list[dict[str, str]] = []
+    for item in value:
+        if isinstance(item, str):
+            out.append({"title": item})
+        elif isinstance(item, dict) and isinstance(item.get("title"), str):
+            out.append({str(k): str(v) for k, v in item.items()})
+        else:
+            raise ConfigError("[tool.newsdata.dataset] contributors: names or {title = ...}")
+    return tuple(out)
+
+
+def _strings(value: object, key: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"[tool.newsdata.dataset] {key}: a list of strings")
+    return tuple(value)
+
+
+def _optional(value: object, key: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(f"[tool.newsdata.dataset] {key}: a string")
+    return value

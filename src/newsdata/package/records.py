@@ -1,0 +1,95 @@
+"""The packaged table: its Arrow schema, and articles turned into Arrow record batches."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from newsdata.engine import parse
+from newsdata.errors import ReleaseError
+from newsdata.model import SCHEMA_VERSION, Article
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = ["ROW_GROUP_SIZE", "arrow_schema", "article_batches", "csv_batch"]
+
+#: Rows per Parquet row group (and per batch in memory): fixed, so files are reproducible.
+ROW_GROUP_SIZE = 4096
+
+COLUMNS = (
+    "id",
+    "title",
+    "authors",
+    "published",
+    "publication",
+    "url",
+    "body",
+    "word_count",
+    "source_path",
+    "source_sha256",
+)
+
+
+def arrow_schema() -> pa.Schema:
+    """The explicit Arrow schema of the articles table (matches schema/ and the model)."""
+    import pyarrow as pa
+
+    string = pa.string()
+    fields = [
+        pa.field("id", string, nullable=False),
+        pa.field("title", string, nullable=False),
+        pa.field("authors", pa.list_(pa.field("item", string, nullable=False)), nullable=False),
+        pa.field("published", pa.date32(), nullable=False),
+        pa.field("publication", string, nullable=False),
+        pa.field("url", string, nullable=False),
+        pa.field("body", string, nullable=False),
+        pa.field("word_count", pa.int64(), nullable=False),
+        pa.field("source_path", string, nullable=False),
+        pa.field("source_sha256", string, nullable=False),
+    ]
+    assert tuple(f.name for f in fields) == COLUMNS == tuple(Article.model_fields)
+    return pa.schema(fields, metadata={"newsdata.schema_version": SCHEMA_VERSION})
+
+
+def read_articles(root: Path, paths: Sequence[str]) -> Iterator[Article]:
+    """Parse the raw files (paths relative to root, already validated) into records."""
+    for relative in paths:
+        data = (root / relative).read_bytes()
+        article, _ = parse(data, path=relative)
+        if article is None:
+            raise ReleaseError(f"{relative} changed while packaging: it no longer parses")
+        yield article
+
+
+def article_batches(
+    articles: Iterable[Article], size: int = ROW_GROUP_SIZE
+) -> Iterator[pa.RecordBatch]:
+    """Records in batches of `size` rows, as Arrow record batches with the explicit schema."""
+    import pyarrow as pa
+
+    schema = arrow_schema()
+    columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
+    count = 0
+    for article in articles:
+        for name in COLUMNS:
+            columns[name].append(getattr(article, name))
+        count += 1
+        if count == size:
+            yield pa.RecordBatch.from_pydict(columns, schema=schema)
+            columns = {name: [] for name in COLUMNS}
+            count = 0
+    if count:
+        yield pa.RecordBatch.from_pydict(columns, schema=schema)
+
+
+def csv_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """The same batch for CSV: authors as a JSON array of strings (the documented encoding)."""
+    import pyarrow as pa
+
+    authors = batch.column("authors").to_pylist()
+    encoded = pa.array([json.dumps(a, ensure_ascii=False) for a in authors], type=pa.string())
+    index = batch.schema.get_field_index("authors")
+    return batch.set_column(index, pa.field("authors", pa.string(), nullable=False), encoded)

@@ -1,0 +1,32 @@
+"""Counts a release reports about itself, gathered while its rows are written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from newsdata.model import Article
+
+__all__ = ["ReleaseStats"]
+
+
+@dataclass
+class ReleaseStats:
+    """Articles, date range, publications and years, accumulated one record at a time."""
+
+    articles: int = 0
+    words: int = 0
+    first: dt.date | None = None
+    last: dt.date | None = None
+    publications: Counter[str] = field(default_factory=Counter)
+    years: Counter[int] = field(default_factory=Counter)
+
+    def add(self, article: Article) -> None:
+        """Count one record."""
+        self.articles += 1
+        self.words += article.word_count
+        self.first = min(self.first or article.published, article.published)
+        self.last = max(self.last or article.published, article.published)
+        self.publications[" ".join(article.publication.split())] += 1
+        self.years[article.published.year] += 1

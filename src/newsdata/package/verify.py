@@ -1,0 +1,220 @@
+"""`newsdata verify`: recompute a release's sizes, hashes, row counts and schema."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from newsdata.errors import ReleaseError
+
+__all__ = ["ReleaseFiles", "Verification", "verify_release"]
+
+_ALWAYS = {"datapackage.json", "README.md", "CHANGELOG.md", "croissant.json"}
+
+
+class ReleaseFiles:
+    """The files of a release, in a folder or in its zip, read the same way."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._zip: zipfile.ZipFile | None = None
+        self._prefix = ""
+        if path.is_file() and path.name == "datapackage.json":
+            self.folder: Path | None = path.parent
+        elif path.is_dir():
+            self.folder = path
+        elif path.is_file() and zipfile.is_zipfile(path):
+            self.folder = None
+            self._zip = zipfile.ZipFile(path)
+            tops = {name.split("/", 1)[0] for name in self._zip.namelist()}
+            self._prefix = f"{tops.pop()}/" if len(tops) == 1 else ""
+        elif path.exists():
+            raise ReleaseError(f"{path} is not a release folder, zip or datapackage.json")
+        else:
+            raise ReleaseError(f"{path} does not exist")
+
+    def names(self) -> set[str]:
+        """Every file of the release, by its path inside the release."""
+        if self._zip is not None:
+            return {
+                n[len(self._prefix) :]
+                for n in self._zip.namelist()
+                if n.startswith(self._prefix) and not n.endswith("/")
+            }
+        assert self.folder is not None
+        return {
+            p.relative_to(self.folder).as_posix() for p in self.folder.rglob("*") if p.is_file()
+        }
+
+    @contextmanager
+    def open(self, name: str) -> Iterator[IO[bytes]]:
+        """A file of the release, opened for reading bytes."""
+        if self._zip is not None:
+            with self._zip.open(self._prefix + name) as handle:
+                yield handle
+            return
+        assert self.folder is not None
+        with (self.folder / name).open("rb") as handle:
+            yield handle
+
+    def read_json(self, name: str) -> Any:
+        """A JSON file of the release."""
+        with self.open(name) as handle:
+            return json.loads(handle.read().decode("utf-8"))
+
+    def local_path(self, name: str) -> Path | None:
+        """The file on disk when the release is a folder (None inside a zip)."""
+        return self.folder / name if self.folder is not None else None
+
+    def close(self) -> None:
+        """Release the zip file, if any."""
+        if self._zip is not None:
+            self._zip.close()
+
+
+@dataclass
+class Verification:
+    """What verify found: every mismatch, named."""
+
+    path: Path
+    problems: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        """Whether nothing was wrong."""
+        return not self.problems
+
+
+def _facts(files: ReleaseFiles, name: str) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    with files.open(name) as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def verify_release(path: Path) -> Verification:
+    """Check every resource's bytes and SHA-256, the row counts, the schema and stray files."""
+    files = ReleaseFiles(path)
+    result = Verification(path)
+    try:
+        names = files.names()
+        if "datapackage.json" not in names:
+            result.problems.append("datapackage.json: missing")
+            return result
+        try:
+            descriptor = files.read_json("datapackage.json")
+            resources = list(descriptor["resources"])
+        except (ValueError, KeyError, TypeError) as error:
+            result.problems.append(f"datapackage.json: not a readable descriptor ({error})")
+            return result
+        expected = set(_ALWAYS) | {str(r.get("path")) for r in resources}
+        for resource in resources:
+            _check_resource(files, names, resource, result)
+        _check_provenance_outputs(files, names, result)
+        _check_tables(files, names, descriptor, result)
+        for stray in sorted(names - expected):
+            result.problems.append(f"{stray}: not part of the release (not in datapackage.json)")
+    finally:
+        files.close()
+    return result
+
+
+def _check_resource(
+    files: ReleaseFiles, names: set[str], resource: dict[str, Any], result: Verification
+) -> None:
+    name = str(resource.get("path"))
+    if name not in names:
+        result.problems.append(f"{name}: missing")
+        return
+    size, digest = _facts(files, name)
+    if size != resource.get("bytes"):
+        result.problems.append(f"{name}: {size} bytes, the descriptor says {resource.get('bytes')}")
+    if f"sha256:{digest}" != resource.get("hash"):
+        result.problems.append(
+            f"{name}: SHA-256 {digest} differs from the descriptor's "
+            f"{str(resource.get('hash')).removeprefix('sha256:')}"
+        )
+    result.checked.append(name)
+
+
+def _check_provenance_outputs(files: ReleaseFiles, names: set[str], result: Verification) -> None:
+    if "provenance.json" not in names:
+        return
+    try:
+        outputs = files.read_json("provenance.json")["outputs"]
+    except (ValueError, KeyError, TypeError):
+        result.problems.append("provenance.json: unreadable")
+        return
+    for output in outputs:
+        name = str(output.get("path"))
+        if name in result.checked:
+            continue
+        if name not in names:
+            result.problems.append(f"{name}: missing")
+            continue
+        size, digest = _facts(files, name)
+        if size != output.get("bytes") or digest != output.get("sha256"):
+            result.problems.append(f"{name}: differs from provenance.json (bytes or SHA-256)")
+        result.checked.append(name)
+
+
+def _check_tables(
+    files: ReleaseFiles, names: set[str], descriptor: dict[str, Any], result: Verification
+) -> None:
+    rows = descriptor.get("newsdata", {}).get("articles")
+    if "data/articles.parquet" in names:
+        _check_parquet(files, "data/articles.parquet", rows, result)
+    if "data/articles.csv" in names:
+        _check_csv(files, "data/articles.csv", rows, result)
+
+
+def _check_parquet(files: ReleaseFiles, name: str, rows: object, result: Verification) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from newsdata.package.records import arrow_schema
+
+    with files.open(name) as handle:
+        try:
+            parquet = pq.ParquetFile(handle)  # reads the footer only, never the whole file
+            schema, found = parquet.schema_arrow, parquet.metadata.num_rows
+        except (pa.ArrowException, OSError, ValueError) as error:
+            result.problems.append(f"{name}: not a readable Parquet file ({error})")
+            return
+    if not schema.remove_metadata().equals(arrow_schema().remove_metadata()):
+        result.problems.append(f"{name}: schema differs from the article schema")
+    if rows is not None and found != rows:
+        result.problems.append(f"{name}: {found} rows, the descriptor says {rows}")
+
+
+def _check_csv(files: ReleaseFiles, name: str, rows: object, result: Verification) -> None:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    from newsdata.package.records import COLUMNS
+
+    as_text = pacsv.ConvertOptions(column_types=dict.fromkeys(COLUMNS, pa.string()))
+    found = 0
+    with files.open(name) as handle:
+        try:
+            reader = pacsv.open_csv(handle, convert_options=as_text)
+            header = tuple(reader.schema.names)
+            for batch in reader:
+                found += batch.num_rows
+        except (pa.ArrowException, OSError, ValueError) as error:
+            result.problems.append(f"{name}: not readable CSV ({error})")
+            return
+    if header != COLUMNS:
+        result.problems.append(f"{name}: header {list(header)} differs from the article schema")
+    if rows is not None and found != rows:
+        result.problems.append(f"{name}: {found} rows, the descriptor says {rows}")
