@@ -1,11 +1,12 @@
 """Frictionless plugin: read Parquet through pyarrow, so `frictionless validate` checks it fully.
 
-frictionless v5 reads Parquet through pandas: list columns then fail as type errors, the
-declared `bytes` and `hash` are never checked (its parser opens no byte stream, so the
-stats stay empty), and without pandas nothing is read at all. frictionless imports every
-top-level module named `frictionless_<name>` and instantiates its `<Name>Plugin`, putting
-it before the built-in plugins; `NewsdataPlugin.create_parser` then hands Parquet
-resources to `ArrowParquetParser` and every other format to frictionless as before.
+frictionless v5 reads Parquet through pandas: list columns then fail as type errors, and its
+parser opens no byte stream, so the stats stay empty: a declared `bytes` fails as "actual
+None" and a declared `hash` is silently never compared. Without pandas nothing is read at
+all. frictionless imports every top-level module named `frictionless_<name>` and
+instantiates its `<Name>Plugin`, putting it before the built-in plugins;
+`NewsdataPlugin.create_parser` then hands Parquet resources to `ArrowParquetParser` and
+every other format to frictionless as before.
 """
 
 from __future__ import annotations

@@ -91,7 +91,7 @@ def build_release(
             f"the corpus has {report.errors} error(s): nothing written", report
         )
     inputs = _inputs(checked)
-    release = _write(root, out, meta, wanted, previous, existing, inputs, report)
+    release = _write(root, out, meta, wanted, previous, existing, inputs, report, settings.raw)
     return release
 
 
@@ -155,13 +155,14 @@ def _write(
     existing: dict[Version, Path],
     inputs: list[_Input],
     report: Report,
+    raw: str,
 ) -> Release:
     name = f"{meta.name}-{version}"
     out.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{name}.building-", dir=out))
     try:
         folder = scratch / name
-        git = git_state(root)
+        git = git_state(root, (raw, "pyproject.toml"))
         created = created_at(git).strftime("%Y-%m-%dT%H:%M:%SZ")
         stats = _write_tables(root, folder, inputs)
         old = release_fingerprints(existing[previous] / DATA_FILES[0]) if previous else {}

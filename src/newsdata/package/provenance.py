@@ -31,12 +31,16 @@ def _git(root: Path, *args: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def git_state(root: Path) -> GitState:
-    """The commit of HEAD in the data repository (None outside a git repository)."""
+def git_state(root: Path, inputs: tuple[str, ...] = ("raw", "pyproject.toml")) -> GitState:
+    """The commit of HEAD in the data repository (None outside a git repository).
+
+    The tree is dirty when what feeds the release (the corpus, the dataset configuration) has
+    uncommitted changes, untracked files included; earlier releases lying around do not count.
+    """
     commit = _git(root, "rev-parse", "HEAD")
     if commit is None:
         return GitState(None, None, None)
-    status = _git(root, "status", "--porcelain", "--untracked-files=normal")
+    status = _git(root, "status", "--porcelain", "--untracked-files=normal", "--", *inputs)
     when = _git(root, "show", "-s", "--format=%ct", "HEAD")
     return GitState(
         commit,

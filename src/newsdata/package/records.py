@@ -41,7 +41,7 @@ def arrow_schema() -> pa.Schema:
     fields = [
         pa.field("id", string, nullable=False),
         pa.field("title", string, nullable=False),
-        pa.field("authors", pa.list_(pa.field("item", string, nullable=False)), nullable=False),
+        pa.field("authors", pa.list_(pa.field("element", string, nullable=False)), nullable=False),
         pa.field("published", pa.date32(), nullable=False),
         pa.field("publication", string, nullable=False),
         pa.field("url", string, nullable=False),

@@ -11,14 +11,14 @@ from newsdata.errors import ReleaseRefusedError, UsageError
 __all__ = ["Version", "check_new_version", "existing_releases"]
 
 _SEMVER = re.compile(
-    r"^v?(?P<major>0|[1-9]\d*)\.(?P<minor>0|[1-9]\d*)(?:\.(?P<patch>0|[1-9]\d*))?"
+    r"^v?(?P<major>0|[1-9]\d*)(?:\.(?P<minor>0|[1-9]\d*))?(?:\.(?P<patch>0|[1-9]\d*))?"
     r"(?:-(?P<pre>[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$"
 )
 
 
 @dataclass(frozen=True, order=False)
 class Version:
-    """A semantic version. `1.0` is read as `1.0.0`; a leading `v` is dropped."""
+    """A semantic version. `1` and `1.0` are read as `1.0.0`; a leading `v` is dropped."""
 
     major: int
     minor: int
@@ -31,11 +31,10 @@ class Version:
         match = _SEMVER.match(text.strip())
         if match is None:
             raise UsageError(
-                f"version {text!r} is not a semantic version (MAJOR.MINOR[.PATCH][-PRE])"
+                f"version {text!r} is not a semantic version (MAJOR[.MINOR[.PATCH]][-PRE])"
             )
-        return cls(
-            int(match["major"]), int(match["minor"]), int(match["patch"] or 0), match["pre"] or ""
-        )
+        minor, patch = match["minor"] or "0", match["patch"] or "0"
+        return cls(int(match["major"]), int(minor), int(patch), match["pre"] or "")
 
     def __str__(self) -> str:
         core = f"{self.major}.{self.minor}.{self.patch}"

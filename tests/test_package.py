@@ -1,0 +1,369 @@
+"""`newsdata package` and `newsdata verify`: real releases built in temporary data repositories."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import newsdata.package.build as build_module
+from newsdata.cli import cli
+from newsdata.errors import ReleaseError, ReleaseRefusedError, ValidationFailedError
+from newsdata.model import SCHEMA_VERSION
+from newsdata.package import build_release
+from newsdata.package.verify import verify_release
+from newsdata.pipeline import RunOptions
+from tests.factory import article
+
+PYPROJECT = """[tool.newsdata.dataset]
+name = "test-news"
+title = "Test news"
+license = "CC-BY-4.0"
+contributors = ["Jane Doe"]
+"""
+OPTIONS = RunOptions(use_cache=False, jobs=1)
+
+
+def _git(repo: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip()
+
+
+def _commit(repo: Path, message: str = "corpus") -> str:
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", message)
+    return _git(repo, "rev-parse", "HEAD")
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A committed data repository with five articles."""
+    root = tmp_path / "repo"
+    (root / "raw" / "site").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(PYPROJECT)
+    (root / ".gitignore").write_text("dist/\n.newsdata_cache/\n")
+    for number in range(5):
+        (root / "raw" / "site" / f"{number}.txt").write_text(article(number), "utf-8")
+    _git(root, "init", "-q")
+    _commit(root)
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    return root
+
+
+def _build(repo: Path, version: str = "1.0", out: str = "dist") -> Path:
+    release = build_release(version, repo / out, options=OPTIONS, root=repo)
+    return release.path
+
+
+def test_release_layout(repo: Path) -> None:
+    folder = _build(repo)
+    assert folder.name == "test-news-1.0.0"
+    assert (repo / "dist" / "test-news-1.0.0.zip").is_file()
+    names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    assert (
+        names
+        == [
+            "CHANGELOG.md",
+            "README.md",
+            "data/articles.csv",
+            "data/articles.parquet",
+            "datapackage.json",
+            "provenance.json",
+        ]
+        or "croissant.json" in names
+    )
+    assert [p.name for p in (repo / "dist").iterdir() if p.name.startswith(".")] == []
+
+
+def test_parquet_is_sorted_compressed_and_carries_the_schema_version(repo: Path) -> None:
+    import pyarrow.parquet as pq
+
+    parquet = pq.ParquetFile(_build(repo) / "data" / "articles.parquet")
+    ids = parquet.read(columns=["id"]).column("id").to_pylist()
+    assert ids == sorted(ids) and len(ids) == 5
+    metadata = parquet.metadata
+    assert metadata.metadata[b"newsdata.schema_version"] == SCHEMA_VERSION.encode()
+    assert metadata.row_group(0).column(0).compression == "ZSTD"
+    assert str(parquet.schema_arrow.field("authors").type) == "list<element: string not null>"
+
+
+def test_descriptor_has_sizes_hashes_and_primary_key(repo: Path) -> None:
+    from newsdata.package.descriptor import file_facts
+
+    folder = _build(repo)
+    descriptor = json.loads((folder / "datapackage.json").read_text())
+    assert descriptor["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
+    assert descriptor["version"] == "1.0.0"
+    assert descriptor["licenses"] == [{"name": "CC-BY-4.0"}]
+    for resource in descriptor["resources"]:
+        size, digest = file_facts(folder / resource["path"])
+        assert resource["bytes"] == size and resource["hash"] == f"sha256:{digest}"
+    assert descriptor["resources"][0]["schema"]["primaryKey"] == ["id"]
+
+
+def test_provenance_lists_every_raw_file_and_the_commit(repo: Path) -> None:
+    import hashlib
+
+    commit = _git(repo, "rev-parse", "HEAD")
+    provenance = json.loads((_build(repo) / "provenance.json").read_text())
+    assert provenance["git"] == {"commit": commit, "dirty": False}
+    assert provenance["counts"] == {"files": 5, "articles": 5, "warnings": 0}
+    inputs = {i["path"]: i["sha256"] for i in provenance["inputs"]}
+    for number in range(5):
+        path = f"raw/site/{number}.txt"
+        assert inputs[path] == hashlib.sha256((repo / path).read_bytes()).hexdigest()
+    assert {"newsdata", "python", "pyarrow", "pydantic"} <= set(provenance["tool"])
+
+
+def test_rebuilding_the_same_commit_is_byte_identical(repo: Path) -> None:
+    first, second = _build(repo, out="a"), _build(repo, out="b")
+    for path in sorted(p for p in first.rglob("*") if p.is_file()):
+        twin = second / path.relative_to(first)
+        assert path.read_bytes() == twin.read_bytes(), path.name
+    zip_a = repo / "a" / "test-news-1.0.0.zip"
+    zip_b = repo / "b" / "test-news-1.0.0.zip"
+    assert zip_a.read_bytes() == zip_b.read_bytes()
+
+
+def test_source_date_epoch_sets_created(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    descriptor = json.loads((_build(repo) / "datapackage.json").read_text())
+    assert descriptor["created"] == "2023-11-14T22:13:20Z"
+
+
+def test_an_error_in_the_corpus_writes_nothing(repo: Path) -> None:
+    (repo / "raw" / "site" / "bad.txt").write_text(
+        article(9).replace("April 06, 2013", "April 31, 2013"), "utf-8"
+    )
+    with pytest.raises(ValidationFailedError) as failure:
+        _build(repo)
+    assert failure.value.report.errors == 1
+    assert not (repo / "dist").exists() or list((repo / "dist").iterdir()) == []
+
+
+def test_existing_and_older_versions_are_refused(repo: Path) -> None:
+    _build(repo, "1.1")
+    before = sorted(p.name for p in (repo / "dist").iterdir())
+    for version in ("1.1", "1.1.0", "1.0.9", "0.5"):
+        with pytest.raises(ReleaseRefusedError):
+            _build(repo, version)
+    assert sorted(p.name for p in (repo / "dist").iterdir()) == before
+    assert _build(repo, "1.2").name == "test-news-1.2.0"
+
+
+def test_a_schema_major_change_needs_a_major_version(repo: Path) -> None:
+    folder = _build(repo, "1.0")
+    descriptor = json.loads((folder / "datapackage.json").read_text())
+    descriptor["newsdata"]["schemaVersion"] = "0.9.0"
+    (folder / "datapackage.json").write_text(json.dumps(descriptor))
+    with pytest.raises(ReleaseRefusedError, match="major version bump"):
+        _build(repo, "1.1")
+    assert _build(repo, "2.0").name == "test-news-2.0.0"
+
+
+def test_changelog_lists_added_removed_and_changed_ids(repo: Path) -> None:
+    from newsdata.urls import article_id
+
+    _build(repo, "1.0")
+    (repo / "raw" / "site" / "0.txt").unlink()
+    (repo / "raw" / "site" / "1.txt").write_text(article(1).replace("Jane Doe", "John Roe"))
+    (repo / "raw" / "site" / "9.txt").write_text(article(9), "utf-8")
+    _commit(repo, "edit")
+    changelog = (_build(repo, "1.1") / "CHANGELOG.md").read_text()
+
+    def id_of(number: int) -> str:
+        return article_id(f"https://www.themoscowtimes.com/2013/04/06/story-{number}")
+
+    assert "Against 1.0.0: 1 added, 1 removed, 1 changed, 3 unchanged" in changelog
+    added = changelog.split("### Added")[1].split("###")[0]
+    removed = changelog.split("### Removed")[1].split("###")[0]
+    changed = changelog.split("### Changed")[1]
+    assert id_of(9) in added and id_of(0) in removed and id_of(1) in changed
+    first = (repo / "dist" / "test-news-1.0.0" / "CHANGELOG.md").read_text()
+    assert "First release: 5 articles." in first
+
+
+def test_a_failure_while_writing_leaves_nothing(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(build_module, "write_zip", full_disk)
+    with pytest.raises(ReleaseError, match="No space left on device"):
+        _build(repo)
+    assert list((repo / "dist").iterdir()) == []
+
+
+def test_an_interrupted_build_leaves_nothing(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupt(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_module, "write_zip", interrupt)
+    with pytest.raises(ReleaseError, match="interrupted"):
+        _build(repo)
+    assert list((repo / "dist").iterdir()) == []
+
+
+def test_verify_passes_an_intact_release_folder_and_zip(repo: Path) -> None:
+    folder = _build(repo)
+    assert verify_release(folder).intact
+    assert verify_release(folder.parent / f"{folder.name}.zip").intact
+
+
+def test_verify_catches_a_flipped_byte(repo: Path) -> None:
+    parquet = _build(repo) / "data" / "articles.parquet"
+    data = bytearray(parquet.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    parquet.write_bytes(bytes(data))
+    problems = verify_release(parquet.parents[1]).problems
+    assert any(p.startswith("data/articles.parquet: SHA-256") for p in problems)
+
+
+def test_verify_catches_a_missing_file(repo: Path) -> None:
+    folder = _build(repo)
+    (folder / "README.md").unlink()
+    assert "README.md: missing" in verify_release(folder).problems
+
+
+def test_verify_catches_an_extra_row(repo: Path) -> None:
+    folder = _build(repo)
+    csv = folder / "data" / "articles.csv"
+    lines = csv.read_bytes().split(b"\r\n")
+    csv.write_bytes(csv.read_bytes() + lines[1] + b"\r\n")
+    problems = verify_release(folder).problems
+    assert "data/articles.csv: 6 rows, the descriptor says 5" in problems
+    assert any("data/articles.csv: 6" in p or "bytes" in p for p in problems)
+
+
+def test_cli_package_and_verify(repo: Path) -> None:
+    runner = CliRunner()
+    built = runner.invoke(cli, ["package", "--version", "1.0", "--no-cache"])
+    assert built.exit_code == 0, built.output
+    assert "Wrote dist/test-news-1.0.0/ and dist/test-news-1.0.0.zip: 5 articles" in built.output
+    again = runner.invoke(cli, ["package", "--version", "1.0", "--no-cache"])
+    assert again.exit_code == 1
+    assert "already exists" in again.output
+    bad = runner.invoke(cli, ["package", "--version", "one", "--no-cache"])
+    assert bad.exit_code == 2
+    intact = runner.invoke(cli, ["verify", "dist/test-news-1.0.0.zip"])
+    assert intact.exit_code == 0 and "intact" in intact.output
+    (repo / "dist" / "test-news-1.0.0" / "CHANGELOG.md").write_text("tampered")
+    broken = runner.invoke(cli, ["verify", "dist/test-news-1.0.0"])
+    assert broken.exit_code == 1
+    assert "CHANGELOG.md: differs from provenance.json" in broken.output
+    missing = runner.invoke(cli, ["verify", "dist/nothing-here"])
+    assert missing.exit_code == 2
+
+
+def test_cli_package_prints_findings_on_errors(repo: Path) -> None:
+    (repo / "raw" / "site" / "bad.txt").write_text(
+        article(9).replace("April 06, 2013", "April 31, 2013"), "utf-8"
+    )
+    result = CliRunner().invoke(cli, ["package", "--version", "1.0", "--no-cache"])
+    assert result.exit_code == 1
+    assert "ND303" in result.output
+    assert "nothing written" in result.output
+
+
+def test_missing_license_is_a_warning(repo: Path) -> None:
+    (repo / "pyproject.toml").write_text('[tool.newsdata.dataset]\nname = "x"\n')
+    _commit(repo)
+    result = CliRunner().invoke(cli, ["package", "--version", "1.0", "--no-cache"])
+    assert result.exit_code == 0
+    assert "warning: no license in [tool.newsdata.dataset]" in result.output
+
+
+@pytest.mark.parametrize("reader", ["pandas", "polars", "duckdb"])
+def test_tools_read_parquet_and_csv_with_the_documented_types(repo: Path, reader: str) -> None:
+    folder = _build(repo)
+    parquet, csv = folder / "data" / "articles.parquet", folder / "data" / "articles.csv"
+    code = READERS[reader].format(parquet=parquet, csv=csv)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
+READERS = {
+    "pandas": """
+import json, pandas as pd, datetime as dt
+p = pd.read_parquet(r"{parquet}")
+c = pd.read_csv(r"{csv}", converters={{"authors": json.loads}}, parse_dates=["published"],
+                keep_default_na=False)
+assert list(p.columns) == list(c.columns)
+assert len(p) == len(c) == 5
+assert p["authors"].map(list).tolist() == c["authors"].tolist()
+assert str(p["word_count"].dtype) == "int64" and str(c["word_count"].dtype) == "int64"
+assert p["id"].tolist() == c["id"].tolist() == sorted(p["id"])
+assert [d.isoformat() for d in p["published"]] == [d.date().isoformat() for d in c["published"]]
+assert p["body"].tolist() == c["body"].tolist()
+print("ok")
+""",
+    "polars": """
+import polars as pl
+p = pl.read_parquet(r"{parquet}")
+c = pl.read_csv(r"{csv}", try_parse_dates=True).with_columns(
+    pl.col("authors").str.json_decode(pl.List(pl.String)))
+assert p.schema["authors"] == pl.List(pl.String) == c.schema["authors"]
+assert p.schema["published"] == pl.Date == c.schema["published"]
+assert p.schema["word_count"] == pl.Int64 == c.schema["word_count"]
+assert p.equals(c)
+print("ok")
+""",
+    "duckdb": """
+import duckdb
+p = duckdb.sql("SELECT * FROM read_parquet('{parquet}') ORDER BY id")
+c = duckdb.sql("SELECT * EXCLUDE (authors), from_json(authors, '[\\"VARCHAR\\"]') AS authors "
+               "FROM read_csv('{csv}', header=true, auto_detect=true) ORDER BY id")
+types = dict(zip(p.columns, map(str, p.types)))
+assert types["authors"] == "VARCHAR[]" and types["published"] == "DATE"
+assert types["word_count"] == "BIGINT"
+ctypes = dict(zip(c.columns, map(str, c.types)))
+assert ctypes["published"] == "DATE" and ctypes["word_count"] == "BIGINT"
+assert ctypes["authors"] == "VARCHAR[]"
+rows_p = sorted(p.fetchall())
+cols = p.columns
+rows_c = sorted(duckdb.sql("SELECT " + ", ".join(cols) + " FROM c").fetchall())
+assert rows_p == rows_c and len(rows_p) == 5
+print("ok")
+""",
+}
+
+
+def test_frictionless_validate_passes_on_a_built_release(repo: Path) -> None:
+    folder = _build(repo)
+    frictionless = Path(sys.executable).parent / "frictionless"
+    done = subprocess.run(
+        [str(frictionless), "validate", "--json", "datapackage.json"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    report = json.loads(done.stdout)
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert report["valid"] is True
+    checked = {task["name"]: task for task in report["tasks"]}
+    assert checked["articles"]["valid"] and checked["articles-csv"]["valid"]
+    assert checked["articles"]["stats"]["rows"] == 5
+
+
+def test_frictionless_catches_a_tampered_parquet(repo: Path) -> None:
+    import frictionless
+
+    folder = _build(repo)
+    parquet = folder / "data" / "articles.parquet"
+    parquet.write_bytes(parquet.read_bytes()[:-1] + b"\x00")
+    report = frictionless.validate(str(folder / "datapackage.json"))
+    assert not report.valid
