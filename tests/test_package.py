@@ -367,3 +367,13 @@ def test_frictionless_catches_a_tampered_parquet(repo: Path) -> None:
     parquet.write_bytes(parquet.read_bytes()[:-1] + b"\x00")
     report = frictionless.validate(str(folder / "datapackage.json"))
     assert not report.valid
+
+
+def test_records_are_the_same_on_one_or_two_processes(repo: Path) -> None:
+    from newsdata.package.records import column_chunks
+
+    paths = [f"raw/site/{n}.txt" for n in range(5)]
+    one = list(column_chunks(repo, paths, jobs=1, size=2))
+    two = list(column_chunks(repo, paths, jobs=2, size=2))
+    assert one == two
+    assert [len(chunk["id"]) for chunk in two] == [2, 2, 1]

@@ -10,7 +10,7 @@ import itertools
 import json
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from typing import Any
 from newsdata.config import Settings
 from newsdata.diagnostics import Report
 from newsdata.errors import ReleaseError, ReleaseRefusedError, ValidationFailedError
-from newsdata.model import SCHEMA_VERSION, Article
+from newsdata.model import SCHEMA_VERSION
 from newsdata.package.archive import write_zip
 from newsdata.package.card import card_markdown
 from newsdata.package.changelog import changelog_markdown, release_fingerprints
@@ -28,12 +28,13 @@ from newsdata.package.provenance import created_at, git_state, library_versions
 from newsdata.package.records import (
     ROW_GROUP_SIZE,
     arrow_schema,
-    article_batches,
+    column_chunks,
+    columns_batch,
     csv_batch,
-    read_articles,
 )
 from newsdata.package.stats import ReleaseStats
 from newsdata.package.version import Version, check_new_version, existing_releases
+from newsdata.parallel import default_jobs
 from newsdata.pipeline import Run, RunOptions, run
 from newsdata.root import find_root
 from newsdata.schema import table_schema
@@ -91,7 +92,10 @@ def build_release(
             f"the corpus has {report.errors} error(s): nothing written", report
         )
     inputs = _inputs(checked)
-    release = _write(root, out, meta, wanted, previous, existing, inputs, report, settings.raw)
+    jobs = options.jobs or default_jobs()
+    release = _write(
+        root, out, meta, wanted, previous, existing, inputs, report, settings.raw, jobs
+    )
     return release
 
 
@@ -156,6 +160,7 @@ def _write(
     inputs: list[_Input],
     report: Report,
     raw: str,
+    jobs: int,
 ) -> Release:
     name = f"{meta.name}-{version}"
     out.mkdir(parents=True, exist_ok=True)
@@ -164,7 +169,7 @@ def _write(
         folder = scratch / name
         git = git_state(root, (raw, "pyproject.toml"))
         created = created_at(git).strftime("%Y-%m-%dT%H:%M:%SZ")
-        stats = _write_tables(root, folder, inputs)
+        stats = _write_tables(root, folder, inputs, jobs)
         old = release_fingerprints(existing[previous] / DATA_FILES[0]) if previous else {}
         new = {i.id: i.sha256 for i in inputs}
         _write_text(
@@ -227,23 +232,27 @@ def _move_into_place(folder: Path, target: Path, built_zip: Path, archive: Path)
         raise
 
 
-def _write_tables(root: Path, folder: Path, inputs: Sequence[_Input]) -> ReleaseStats:
+def _write_tables(root: Path, folder: Path, inputs: Sequence[_Input], jobs: int) -> ReleaseStats:
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
     (folder / "data").mkdir(parents=True)
     stats = ReleaseStats()
     schema = arrow_schema()
-    articles = _counted(read_articles(root, [i.path for i in inputs]), stats)
-    with pq.ParquetWriter(
-        folder / DATA_FILES[0], schema, compression="zstd", compression_level=3, version="2.6"
-    ) as parquet:
-        csv_schema = csv_batch(_empty_batch(schema)).schema
-        options = pacsv.WriteOptions(eol="\r\n", quoting_style="needed")
-        with pacsv.CSVWriter(folder / DATA_FILES[1], csv_schema, write_options=options) as table:
-            for batch in article_batches(articles, ROW_GROUP_SIZE):
-                parquet.write_batch(batch, row_group_size=ROW_GROUP_SIZE)
-                table.write_batch(csv_batch(batch))
+    chunks = column_chunks(root, [i.path for i in inputs], jobs, ROW_GROUP_SIZE)
+    options = pacsv.WriteOptions(eol="\r\n", quoting_style="needed")
+    csv_schema = csv_batch(_empty_batch(schema)).schema
+    with (
+        pq.ParquetWriter(
+            folder / DATA_FILES[0], schema, compression="zstd", compression_level=3, version="2.6"
+        ) as parquet,
+        pacsv.CSVWriter(folder / DATA_FILES[1], csv_schema, write_options=options) as table,
+    ):
+        for columns in chunks:
+            stats.add_columns(columns)
+            batch = columns_batch(columns)
+            parquet.write_batch(batch, row_group_size=ROW_GROUP_SIZE)
+            table.write_batch(csv_batch(batch))
     return stats
 
 
@@ -251,12 +260,6 @@ def _empty_batch(schema: Any) -> Any:
     import pyarrow as pa
 
     return pa.RecordBatch.from_pylist([], schema=schema)
-
-
-def _counted(articles: Iterator[Article], stats: ReleaseStats) -> Iterator[Article]:
-    for article in articles:
-        stats.add(article)
-        yield article
 
 
 def _provenance(

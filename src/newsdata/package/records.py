@@ -7,9 +7,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsdata.engine import parse
 from newsdata.errors import ReleaseError
 from newsdata.model import SCHEMA_VERSION, Article
+from newsdata.rawtext import parse_text
+from newsdata.reading import decode
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -54,14 +55,78 @@ def arrow_schema() -> pa.Schema:
     return pa.schema(fields, metadata={"newsdata.schema_version": SCHEMA_VERSION})
 
 
+def read_article(root: Path, relative: str) -> Article:
+    """One validated raw file as a record (no rules run: validation already did that)."""
+    import hashlib
+
+    from pydantic import ValidationError
+
+    data = (root / relative).read_bytes()
+    text, _ = decode(data)
+    doc = parse_text(text)
+    try:
+        if doc.title is None or doc.published is None or doc.publication is None:
+            raise ValueError("a required part is missing")
+        return Article.create(
+            title=doc.title.text,
+            authors=doc.authors,
+            published=doc.published,
+            publication=doc.publication.text,
+            url=doc.url_text or "",
+            body=doc.body,
+            source_path=relative,
+            source_sha256=hashlib.sha256(data).hexdigest(),
+        )
+    except (ValueError, ValidationError) as error:
+        raise ReleaseError(f"{relative} changed while packaging: it no longer parses") from error
+
+
 def read_articles(root: Path, paths: Sequence[str]) -> Iterator[Article]:
     """Parse the raw files (paths relative to root, already validated) into records."""
     for relative in paths:
-        data = (root / relative).read_bytes()
-        article, _ = parse(data, path=relative)
-        if article is None:
-            raise ReleaseError(f"{relative} changed while packaging: it no longer parses")
-        yield article
+        yield read_article(root, relative)
+
+
+def record_columns(root: Path, paths: Sequence[str]) -> dict[str, list[Any]]:
+    """Records of several files as plain column lists (what a worker sends back)."""
+    columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
+    for relative in paths:
+        article = read_article(root, relative)
+        for name in COLUMNS:
+            columns[name].append(getattr(article, name))
+    return columns
+
+
+def _columns_job(job: tuple[Path, Sequence[str]]) -> dict[str, list[Any]]:
+    return record_columns(*job)
+
+
+def column_chunks(
+    root: Path, paths: Sequence[str], jobs: int, size: int = ROW_GROUP_SIZE
+) -> Iterator[dict[str, list[Any]]]:
+    """Records in id order, `size` at a time, parsed on `jobs` processes (in order)."""
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    if jobs <= 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            yield record_columns(root, chunk)
+        return
+    from newsdata.parallel import _context
+
+    pool = _context().Pool(min(jobs, len(chunks)))
+    try:
+        # imap keeps the order and holds only a few chunks in flight: memory stays bounded.
+        yield from pool.imap(_columns_job, [(root, chunk) for chunk in chunks])
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def columns_batch(columns: dict[str, list[Any]]) -> pa.RecordBatch:
+    """Column lists as an Arrow record batch with the explicit schema."""
+    import pyarrow as pa
+
+    return pa.RecordBatch.from_pydict(columns, schema=arrow_schema())
 
 
 def article_batches(

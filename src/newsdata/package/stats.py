@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from newsdata.model import Article
 
@@ -21,6 +22,17 @@ class ReleaseStats:
     last: dt.date | None = None
     publications: Counter[str] = field(default_factory=Counter)
     years: Counter[int] = field(default_factory=Counter)
+
+    def add_columns(self, columns: dict[str, list[Any]]) -> None:
+        """Count a chunk of records given as column lists."""
+        self.articles += len(columns["id"])
+        self.words += sum(columns["word_count"])
+        dates: list[dt.date] = columns["published"]
+        if dates:
+            self.first = min(self.first or min(dates), min(dates))
+            self.last = max(self.last or max(dates), max(dates))
+        self.publications.update(" ".join(p.split()) for p in columns["publication"])
+        self.years.update(d.year for d in dates)
 
     def add(self, article: Article) -> None:
         """Count one record."""
