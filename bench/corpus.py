@@ -77,20 +77,22 @@ def near_copy(rng: random.Random, text: str, vocab: list[str]) -> str:
     return "\n\n".join([*lines[:4], " ".join(words), lines[-2], url]) + "\n"
 
 
-def generate(out: Path, articles: int, seed: int = 1) -> int:
+def generate(out: Path, articles: int, seed: int = 1, *, copies: bool = True) -> int:
+    """Write `articles` files under `out`; with copies, 1% exact and 1% near copies."""
     rng = random.Random(seed)
     vocab = vocabulary(rng)
     weights = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(vocab))))
     texts: list[str] = []
     for n in range(articles):
-        roll = rng.random()
+        roll = rng.random() if copies else 1.0
         if texts and roll < 0.01:
             text = texts[rng.randrange(len(texts))].replace("story-", f"dup{n}-")
         elif texts and roll < 0.02:
             text = near_copy(rng, texts[rng.randrange(len(texts))], vocab)
         else:
             text = article(rng, vocab, weights, n)
-        texts.append(text)
+        if copies:
+            texts.append(text)  # kept only to copy from
         folder = out / f"site{n % 50:02d}" / f"{n // 1000:04d}"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"article-{n:07d}.txt").write_text(text, encoding="utf-8")
@@ -102,8 +104,9 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--articles", type=int, default=20000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--clean", action="store_true", help="no copies: a corpus with no error")
     args = parser.parse_args()
-    generate(args.out, args.articles, args.seed)
+    generate(args.out, args.articles, args.seed, copies=not args.clean)
     print(f"{args.articles} articles in {args.out}")
 
 

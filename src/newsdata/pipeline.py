@@ -34,7 +34,7 @@ class RunOptions:
     progress: Callable[[int, int], None] | None = field(default=None, compare=False)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Unit:
     """One file of the run."""
 

@@ -247,14 +247,14 @@ def candidate_pairs(matrix: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
     rows = np.flatnonzero(valid)
     if len(rows) < 2:
         return empty
-    sub = matrix[rows].astype(np.uint64)
+    sub = matrix[rows] if len(rows) < len(matrix) else matrix
     multiplier = np.uint64(_MULTIPLIER)
     found: list[npt.NDArray[np.int64]] = []
     for band in range(_BANDS):
-        columns = sub[:, band * _ROWS : (band + 1) * _ROWS]
-        keys = columns[:, 0].copy()
-        for column in range(1, _ROWS):
-            keys = keys * multiplier + columns[:, column]
+        # Only this band's columns are widened to 64 bits: memory stays one band wide.
+        keys = sub[:, band * _ROWS].astype(np.uint64)
+        for column in range(band * _ROWS + 1, (band + 1) * _ROWS):
+            keys = keys * multiplier + sub[:, column].astype(np.uint64)
         order = np.argsort(keys, kind="stable")
         ordered = keys[order]
         boundary = np.concatenate(([True], ordered[1:] != ordered[:-1]))
@@ -301,11 +301,11 @@ def similar_pairs(index: CorpusIndex, threshold: float) -> list[tuple[int, int, 
     if len(rows) < 2 or not any(index.entries[i].named for i in rows):
         return []
     width = NUM_PERM * 4
-    blob = b"".join(
-        sig if len(sig) == width else b"\xff" * width
-        for sig in (index.entries[i].signature or b"" for i in rows)
-    )
-    matrix = np.frombuffer(blob, dtype="<u4").reshape(len(rows), NUM_PERM)
+    matrix = np.full((len(rows), NUM_PERM), np.iinfo(np.uint32).max, dtype=np.uint32)
+    for row, i in enumerate(rows):
+        signature = index.entries[i].signature
+        if signature is not None and len(signature) == width:
+            matrix[row] = np.frombuffer(signature, dtype="<u4")
     pairs = candidate_pairs(matrix)
     scores = estimated_jaccard(matrix, pairs)
     out: list[tuple[int, int, float]] = []

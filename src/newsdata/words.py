@@ -19,7 +19,10 @@ _WORD = re.compile(rf"[{_UNSPACED}]|[^\s{_UNSPACED}]*[^\W_][^\s{_UNSPACED}]*")
 
 def count_words(text: str) -> int:
     """How many words the text holds: runs with a letter or digit, plus each CJK character."""
-    return len(_WORD.findall(text))
+    if not text.isascii() and _UNSPACED_CHARACTER.search(text):
+        return len(_WORD.findall(text))
+    # Without CJK text a word is a whitespace-separated token with a letter or digit in it.
+    return sum(1 for token in text.split() if token.isalnum() or _ALNUM.search(token))
 
 
 def has_words(text: str, count: int) -> bool:

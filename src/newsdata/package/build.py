@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -126,9 +127,10 @@ def _schema_version_of(release: Path) -> str | None:
 
 def _inputs(checked: Run) -> list[_Input]:
     found: list[_Input] = []
+    prefix = len(str(checked.root)) + 1
     for file in checked.files:
         result = file.result
-        relative = Path(file.real).relative_to(checked.root).as_posix()
+        relative = file.real[prefix:].replace(os.sep, "/")
         if (
             result is None
             or result.article_id is None
@@ -296,4 +298,20 @@ def _write_text(path: Path, text: str) -> None:
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    _write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    """Indented JSON, with long lists of objects written one object per line.
+
+    Python's json module falls back to a slow pure-Python encoder when indenting; the inputs of a
+    large corpus are instead encoded one compact line each, by the fast C encoder.
+    """
+    lines = ["{"]
+    items = list(data.items())
+    for position, (key, value) in enumerate(items):
+        comma = "," if position < len(items) - 1 else ""
+        if isinstance(value, list) and len(value) > 20 and all(isinstance(v, dict) for v in value):
+            body = ",\n".join("    " + json.dumps(v, ensure_ascii=False) for v in value)
+            lines.append(f"  {json.dumps(key)}: [\n{body}\n  ]{comma}")
+        else:
+            text = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+            lines.append(f"  {json.dumps(key)}: {text}{comma}")
+    lines.append("}")
+    _write_text(path, "\n".join(lines) + "\n")

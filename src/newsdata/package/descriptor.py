@@ -13,8 +13,19 @@ __all__ = ["PROFILE", "datapackage", "file_facts"]
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 
 
+_FACTS: dict[tuple[str, int, int], tuple[int, str]] = {}
+
+
 def file_facts(path: Path) -> tuple[int, str]:
-    """Size in bytes and SHA-256 (hex) of a file, read in chunks."""
+    """Size in bytes and SHA-256 (hex) of a file, read in chunks (once per file version)."""
+    status = path.stat()
+    key = (str(path), status.st_mtime_ns, status.st_size)
+    if key not in _FACTS:
+        _FACTS[key] = _read_facts(path)
+    return _FACTS[key]
+
+
+def _read_facts(path: Path) -> tuple[int, str]:
     digest = hashlib.sha256()
     size = 0
     with path.open("rb") as handle:

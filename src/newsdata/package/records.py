@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -97,10 +99,6 @@ def record_columns(root: Path, paths: Sequence[str]) -> dict[str, list[Any]]:
     return columns
 
 
-def _columns_job(job: tuple[Path, Sequence[str]]) -> dict[str, list[Any]]:
-    return record_columns(*job)
-
-
 def column_chunks(
     root: Path, paths: Sequence[str], jobs: int, size: int = ROW_GROUP_SIZE
 ) -> Iterator[dict[str, list[Any]]]:
@@ -113,9 +111,15 @@ def column_chunks(
     from newsdata.parallel import _context
 
     pool = _context().Pool(min(jobs, len(chunks)))
+    window = 2 * jobs  # chunks in flight: memory stays bounded however large the corpus
     try:
-        # imap keeps the order and holds only a few chunks in flight: memory stays bounded.
-        yield from pool.imap(_columns_job, [(root, chunk) for chunk in chunks])
+        pending: deque[AsyncResult[dict[str, list[Any]]]] = deque()
+        for chunk in chunks:
+            pending.append(pool.apply_async(record_columns, (root, chunk)))
+            if len(pending) >= window:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
         pool.close()
     finally:
         pool.terminate()

@@ -1,0 +1,81 @@
+"""Benchmark `newsdata package` against validation plus pyarrow's own writing time.
+
+    python bench/package.py [--articles 20000] [--workdir /tmp/newsdata-bench]
+
+Run by hand. On a clean synthetic corpus (no copies, so it packages), it reports:
+* `newsdata validate` (cold, no cache) seconds;
+* pyarrow alone writing the same table (already in memory) to Parquet (zstd) and CSV;
+* `newsdata package` (cold, no cache) seconds and peak RSS (main process and workers);
+* the ratio package / (validate + pyarrow), target <= 1.5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import generate
+from validate import BIN, measure
+
+
+def pyarrow_write_seconds(raw: Path) -> tuple[float, int]:
+    """Seconds pyarrow takes to write the corpus's table (built beforehand) to Parquet and CSV."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    from newsdata.package.records import arrow_schema, csv_batch, record_columns
+
+    paths = sorted(p.relative_to(raw.parent).as_posix() for p in raw.rglob("*.txt"))
+    table = pa.Table.from_batches(
+        [pa.RecordBatch.from_pydict(record_columns(raw.parent, paths), schema=arrow_schema())]
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        start = time.perf_counter()
+        pq.write_table(table, f"{scratch}/a.parquet", compression="zstd", row_group_size=4096)
+        csv = pa.Table.from_batches([csv_batch(b) for b in table.to_batches()])
+        pacsv.write_csv(csv, f"{scratch}/a.csv", pacsv.WriteOptions(eol="\r\n"))
+        return time.perf_counter() - start, table.num_rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmark newsdata package.")
+    parser.add_argument("--articles", type=int, default=20000)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/newsdata-bench"))
+    args = parser.parse_args()
+    work = args.workdir / f"clean-{args.articles}"
+    raw = work / "raw"
+    if not raw.is_dir():
+        print(f"generating {args.articles} clean articles in {raw} ...", flush=True)
+        generate(raw, args.articles, copies=False)
+    (work / "pyproject.toml").write_text(
+        '[tool.newsdata]\n[tool.newsdata.dataset]\nname = "bench"\nlicense = "CC0-1.0"\n'
+    )
+    validate, _, code = measure(
+        [str(BIN / "newsdata"), "validate", "raw", "--no-cache", "--format", "json"], work
+    )
+    shutil.rmtree(work / "dist", ignore_errors=True)
+    package, package_rss, package_code = measure(
+        [str(BIN / "newsdata"), "package", "--version", "1.0", "--no-cache"], work
+    )
+    writing, rows = pyarrow_write_seconds(raw)
+    print(f"\n{rows} articles (validate exit {code}, package exit {package_code})")
+    print(f"  newsdata validate (cold):       {validate:6.2f} s")
+    print(f"  pyarrow writes Parquet + CSV:   {writing:6.2f} s")
+    print(
+        f"  newsdata package (cold):        {package:6.2f} s  peak RSS {package_rss / 2**20:.0f} MB"
+    )
+    print(
+        f"  ratio package / (validate + pyarrow): {package / (validate + writing):5.2f}"
+        "  (target <= 1.5)"
+    )
+
+
+if __name__ == "__main__":
+    main()
