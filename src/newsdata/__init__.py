@@ -12,6 +12,7 @@ __version__ = "0.1.0"
 __all__ = [
     "SCHEMA_VERSION",
     "Article",
+    "Dataset",
     "Diagnostic",
     "Report",
     "RunOptions",
@@ -19,6 +20,7 @@ __all__ = [
     "Severity",
     "__version__",
     "load_settings",
+    "open",
     "parse",
     "render",
     "validate",
@@ -26,6 +28,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from newsdata.config import Settings, load_settings
+    from newsdata.dataset import Dataset
     from newsdata.diagnostics import Diagnostic, Report, Severity
     from newsdata.engine import parse
     from newsdata.model import SCHEMA_VERSION, Article
@@ -44,7 +47,15 @@ _LAZY = {
     "validate": "newsdata.pipeline",
     "RunOptions": "newsdata.pipeline",
     "render": "newsdata.rawtext",
+    "Dataset": "newsdata.dataset",
 }
+
+
+def open(path: Any, *, verify: bool = True) -> Dataset:
+    """Open a release (folder, zip or datapackage.json) as a Dataset; see newsdata.dataset."""
+    from newsdata.dataset import open_release
+
+    return open_release(path, verify=verify)
 
 
 def __getattr__(name: str) -> Any:

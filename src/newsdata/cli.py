@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -217,6 +218,51 @@ def verify(path: Path) -> None:
         click.echo(f"{path}: {len(result.problems)} problem(s): the release is not intact")
         sys.exit(EXIT_FINDINGS)
     click.echo(f"{path}: intact ({len(result.checked)} files checked)")
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--no-verify", is_flag=True, help="Do not check the hashes first.")
+def info(path: Path, fmt: str, no_verify: bool) -> None:
+    """Describe a release: version, counts, dates, publications, schema, provenance."""
+    import json
+
+    from newsdata.dataset import open_release, release_info
+
+    with open_release(path, verify=not no_verify) as dataset:
+        facts = release_info(dataset)
+    if fmt == "json":
+        click.echo(json.dumps(facts, indent=2, ensure_ascii=False))
+        return
+    click.echo(_info_text(facts))
+
+
+def _info_text(facts: dict[str, Any]) -> str:
+    origin = facts["provenance"]
+    lines = [
+        f"{facts['name']} {facts['version']}  ({facts['title']})",
+        f"  created          {facts['created']}",
+        f"  schema version   {facts['schema_version']}",
+        f"  articles         {facts['articles']} ({facts['words']} words)",
+        f"  published        {facts['first_published']} to {facts['last_published']}",
+        f"  built from       commit {origin['commit'] or 'unknown'}"
+        + (" (dirty tree)" if origin["dirty"] else ""),
+        f"  built with       {origin['tool']}, Python {origin['python']}, pyarrow "
+        f"{origin['pyarrow']}; {origin['inputs']} raw files, {origin['warnings']} warning(s)",
+        f"  publications     {len(facts['publications'])}",
+    ]
+    lines += [f"    {p['articles']:>8}  {p['name']}" for p in facts["publications"][:20]]
+    if len(facts["publications"]) > 20:
+        lines.append(f"    ... and {len(facts['publications']) - 20} more")
+    return "\n".join(lines)
 
 
 @cli.command()

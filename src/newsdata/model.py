@@ -13,7 +13,6 @@ from newsdata.words import count_words
 __all__ = ["SCHEMA_VERSION", "Article"]
 
 
-
 def _well_formed_body(body: str) -> bool:
     """No line starts or ends with whitespace, no paragraph is empty, no blank line at the ends.
 
@@ -22,6 +21,7 @@ def _well_formed_body(body: str) -> bool:
     if body != body.strip() or "\n\n\n" in body:
         return False
     return all(line == line.strip() for line in body.split("\n"))
+
 
 #: Semantic version of the record schema. Bump the major part when a field is removed, renamed or
 #: changes meaning; readers refuse releases with a newer major version.

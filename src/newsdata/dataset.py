@@ -1,0 +1,236 @@
+"""Reading published releases: `newsdata.open(path)` and the Dataset it returns."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from newsdata.errors import ReleaseError
+from newsdata.model import SCHEMA_VERSION, Article
+from newsdata.package.verify import ReleaseFiles, Verification, verify_release
+
+if TYPE_CHECKING:
+    import pandas
+    import polars
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+__all__ = ["Dataset", "open_release", "release_info"]
+
+PARQUET = "data/articles.parquet"
+_BATCH = 1024
+
+
+class Dataset:
+    """A published release: its metadata, provenance and records, read lazily."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._files = ReleaseFiles(path)
+        names = self._files.names()
+        for required in ("datapackage.json", PARQUET):
+            if required not in names:
+                raise ReleaseError(f"{path}: {required} is missing: not a newsdata release")
+        try:
+            self.metadata: dict[str, Any] = self._files.read_json("datapackage.json")
+            self.provenance: dict[str, Any] = (
+                self._files.read_json("provenance.json") if "provenance.json" in names else {}
+            )
+        except (ValueError, UnicodeDecodeError) as error:
+            raise ReleaseError(f"{path}: datapackage.json is not valid JSON ({error})") from error
+        self.schema_version = str(self.metadata.get("newsdata", {}).get("schemaVersion", ""))
+        _check_schema(path, self.schema_version)
+        self._row_groups: list[tuple[str, str]] | None = None
+
+    @property
+    def version(self) -> str:
+        """The release's version."""
+        return str(self.metadata.get("version", ""))
+
+    @property
+    def name(self) -> str:
+        """The dataset's name."""
+        return str(self.metadata.get("name", ""))
+
+    def __repr__(self) -> str:
+        return f"<Dataset {self.name} {self.version}: {len(self)} articles from {self.path}>"
+
+    def __len__(self) -> int:
+        with self._parquet() as parquet:
+            return int(parquet.metadata.num_rows)
+
+    def verify(self) -> Verification:
+        """Recompute every file's size and SHA-256, the row counts and the schema."""
+        return verify_release(self.path)
+
+    def to_arrow(self) -> pa.Table:
+        """The whole table as a pyarrow Table."""
+        with self._parquet() as parquet:
+            return parquet.read()
+
+    def to_pandas(self) -> pandas.DataFrame:
+        """The whole table as a pandas DataFrame (needs pandas)."""
+        _require("pandas", "to_pandas")
+        frame: pandas.DataFrame = self.to_arrow().to_pandas()
+        return frame
+
+    def to_polars(self) -> polars.DataFrame:
+        """The whole table as a polars DataFrame (needs polars)."""
+        _require("polars", "to_polars")
+        import polars
+
+        frame = polars.from_arrow(self.to_arrow())
+        assert isinstance(frame, polars.DataFrame)
+        return frame
+
+    def __iter__(self) -> Iterator[Article]:
+        """Every record as an Article, in id order, one batch in memory at a time."""
+        with self._parquet() as parquet:
+            for batch in parquet.iter_batches(batch_size=_BATCH):
+                for row in batch.to_pylist():
+                    yield Article.model_validate(row)
+
+    def get(self, article_id: str) -> Article | None:
+        """The record with this id, reading only the row group that can hold it."""
+        groups = self._group_ranges()
+        index = bisect.bisect_left([high for _, high in groups], article_id)
+        if index >= len(groups) or groups[index][0] > article_id:
+            return None
+        with self._parquet() as parquet:
+            table = parquet.read_row_group(index)
+        ids = table.column("id").to_pylist()
+        position = bisect.bisect_left(ids, article_id)
+        if position == len(ids) or ids[position] != article_id:
+            return None
+        return Article.model_validate(table.slice(position, 1).to_pylist()[0])
+
+    def __getitem__(self, article_id: str) -> Article:
+        found = self.get(article_id)
+        if found is None:
+            raise KeyError(article_id)
+        return found
+
+    def __contains__(self, article_id: object) -> bool:
+        return isinstance(article_id, str) and self.get(article_id) is not None
+
+    def close(self) -> None:
+        """Release the zip file, if the release is one."""
+        self._files.close()
+
+    def __enter__(self) -> Dataset:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _group_ranges(self) -> list[tuple[str, str]]:
+        if self._row_groups is None:
+            with self._parquet() as parquet:
+                column = parquet.schema_arrow.get_field_index("id")
+                ranges = []
+                for group in range(parquet.metadata.num_row_groups):
+                    stats = parquet.metadata.row_group(group).column(column).statistics
+                    ranges.append((str(stats.min), str(stats.max)))
+            self._row_groups = ranges
+        return self._row_groups
+
+    def _parquet(self) -> _ParquetHandle:
+        return _ParquetHandle(self._files)
+
+
+class _ParquetHandle:
+    """The Parquet file of a release, from its folder or straight out of its zip."""
+
+    def __init__(self, files: ReleaseFiles) -> None:
+        self._files = files
+        self._context: Any = None
+
+    def __enter__(self) -> pq.ParquetFile:
+        import pyarrow.parquet as pq
+
+        local = self._files.local_path(PARQUET)
+        if local is not None:
+            return pq.ParquetFile(local)
+        self._context = self._files.open(PARQUET)
+        return pq.ParquetFile(self._context.__enter__())
+
+    def __exit__(self, *exc: object) -> None:
+        if self._context is not None:
+            self._context.__exit__(None, None, None)
+
+
+def _check_schema(path: Path, found: str) -> None:
+    if not found:
+        return
+    try:
+        major = int(found.split(".")[0])
+    except ValueError:
+        raise ReleaseError(f"{path}: unreadable schema version {found!r}") from None
+    ours = int(SCHEMA_VERSION.split(".")[0])
+    if major > ours:
+        raise ReleaseError(
+            f"{path} was made with record schema {found}; this newsdata reads schema "
+            f"{ours}.x ({SCHEMA_VERSION}): upgrade newsdata to read it"
+        )
+
+
+def _require(module: str, method: str) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        raise ReleaseError(f"Dataset.{method}() needs {module}: pip install {module}")
+
+
+def open_release(path: str | Path, *, verify: bool = True) -> Dataset:
+    """Open a release folder, its zip, or its datapackage.json; by default check its hashes."""
+    target = Path(path)
+    if target.name == "datapackage.json":
+        target = target.parent
+    if not target.exists():
+        raise ReleaseError(f"{target} does not exist")
+    dataset = Dataset(target)
+    if verify:
+        result = dataset.verify()
+        if not result.intact:
+            dataset.close()
+            raise ReleaseError(f"{target} is not intact: " + "; ".join(result.problems))
+    return dataset
+
+
+def release_info(dataset: Dataset) -> dict[str, Any]:
+    """What `newsdata info` shows: version, counts, dates, publications, provenance."""
+    import pyarrow.compute as pc
+
+    with dataset._parquet() as parquet:
+        table = parquet.read(columns=["published", "publication", "word_count"])
+    dates: dict[str, Any] = pc.min_max(table.column("published")).as_py() if table.num_rows else {}
+    first, last = dates.get("min"), dates.get("max")
+    counts = pc.value_counts(table.column("publication")).to_pylist()
+    publications = sorted(((c["values"], c["counts"]) for c in counts), key=lambda x: (-x[1], x[0]))
+    provenance = dataset.provenance
+    tool = provenance.get("tool", {})
+    git = provenance.get("git", {})
+    return {
+        "name": dataset.name,
+        "title": dataset.metadata.get("title"),
+        "version": dataset.version,
+        "created": dataset.metadata.get("created"),
+        "schema_version": dataset.schema_version,
+        "articles": table.num_rows,
+        "words": int(pc.sum(table.column("word_count")).as_py() or 0),
+        "first_published": first.isoformat() if first is not None else None,
+        "last_published": last.isoformat() if last is not None else None,
+        "publications": [{"name": name, "articles": count} for name, count in publications],
+        "licenses": dataset.metadata.get("licenses", []),
+        "provenance": {
+            "commit": git.get("commit"),
+            "dirty": git.get("dirty"),
+            "tool": f"{tool.get('name', 'newsdata')} {tool.get('newsdata', '')}".strip(),
+            "python": tool.get("python"),
+            "pyarrow": tool.get("pyarrow"),
+            "inputs": len(provenance.get("inputs", [])),
+            "warnings": provenance.get("counts", {}).get("warnings"),
+        },
+    }
