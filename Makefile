@@ -28,6 +28,7 @@ run: $(STAMP)
 	rm -rf $(PREVIEW)
 	$(BIN)/newsdata package --version 1.0 --out $(PREVIEW)
 	$(BIN)/newsdata verify $(PREVIEW)/newsdata-sample-1.0.0.zip
+	$(BIN)/newsdata info $(PREVIEW)/newsdata-sample-1.0.0
 
 test: $(TEST_STAMP) lint types pytest
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
 
@@ -105,24 +105,6 @@ class ResultCache:
                 result = decode_result(row[5:])
                 if result is not None:
                     found[row[0]] = result
-        except sqlite3.DatabaseError as error:
-            self.problems.append(f"cache not read ({self.path}): {error}")
-            return {}
-        return found
-
-    def results(self, digests: Iterable[str]) -> dict[str, FileResult]:
-        """Stored results for these content hashes (missing or undecodable ones are left out)."""
-        wanted = list(dict.fromkeys(digests))
-        found: dict[str, FileResult] = {}
-        try:
-            for start in range(0, len(wanted), 900):
-                chunk = wanted[start : start + 900]
-                marks = ",".join("?" * len(chunk))
-                query = f"SELECT * FROM results WHERE sha256 IN ({marks})"
-                for row in self._db.execute(query, chunk):
-                    result = decode_result(row)
-                    if result is not None:
-                        found[row[0]] = result
         except sqlite3.DatabaseError as error:
             self.problems.append(f"cache not read ({self.path}): {error}")
             return {}

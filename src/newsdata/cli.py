@@ -20,6 +20,14 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 
 _FORMATS = ("text", "json", "github", "sarif")
+_TEXT_OR_JSON = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json")),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
 
 
 class _Group(click.Group):
@@ -222,14 +230,7 @@ def verify(path: Path) -> None:
 
 @cli.command()
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("text", "json")),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@_TEXT_OR_JSON
 @click.option("--no-verify", is_flag=True, help="Do not check the hashes first.")
 def info(path: Path, fmt: str, no_verify: bool) -> None:
     """Describe a release: version, counts, dates, publications, schema, provenance."""
@@ -295,14 +296,7 @@ def schema(check: bool, directory: Path) -> None:
 
 
 @cli.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("text", "json")),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@_TEXT_OR_JSON
 def rules(fmt: str) -> None:
     """List every rule: code, name, default severity and summary."""
     import json

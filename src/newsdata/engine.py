@@ -13,7 +13,7 @@ from newsdata import __version__
 from newsdata.config import Settings
 from newsdata.diagnostics import Diagnostic, Severity
 from newsdata.discovery import Target
-from newsdata.rawtext import parse_text
+from newsdata.rawtext import Document, parse_text
 from newsdata.reading import RawFile, decode, read_raw
 from newsdata.registry import Registry, builtin_registry, load_registry_file
 from newsdata.results import FileResult
@@ -25,7 +25,7 @@ from newsdata.urls import article_id
 if TYPE_CHECKING:
     from newsdata.model import Article
 
-__all__ = ["RULESET_VERSION", "BatchItem", "Validator", "check_batch", "parse"]
+__all__ = ["RULESET_VERSION", "BatchItem", "Validator", "check_batch", "parse", "record"]
 
 #: Bump when a rule's behaviour changes, so cached results made by the old rules are dropped.
 RULESET_VERSION = "1"
@@ -205,21 +205,27 @@ def parse(
 def _article(ctx: FileContext, path: str) -> Article | None:
     from pydantic import ValidationError
 
-    from newsdata.model import Article
-
-    doc = ctx.doc
-    if doc is None or doc.title is None or doc.published is None or doc.publication is None:
+    if ctx.doc is None:
         return None
     try:
-        return Article.create(
-            title=doc.title.text,
-            authors=doc.authors,
-            published=doc.published,
-            publication=doc.publication.text,
-            url=doc.url_text or "",
-            body=doc.body,
-            source_path=path,
-            source_sha256=ctx.raw.sha256,
-        )
-    except ValidationError:
+        return record(ctx.doc, path, ctx.raw.sha256)
+    except (ValueError, ValidationError):
         return None
+
+
+def record(doc: Document, path: str, sha256: str) -> Article:
+    """The record a parsed file makes; ValueError (or pydantic's) when a part is missing."""
+    from newsdata.model import Article
+
+    if doc.title is None or doc.published is None or doc.publication is None:
+        raise ValueError("a required part (title, date or publication) is missing")
+    return Article.create(
+        title=doc.title.text,
+        authors=doc.authors,
+        published=doc.published,
+        publication=doc.publication.text,
+        url=doc.url_text or "",
+        body=doc.body,
+        source_path=path,
+        source_sha256=sha256,
+    )

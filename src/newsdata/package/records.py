@@ -9,6 +9,7 @@ from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newsdata.engine import record
 from newsdata.errors import ReleaseError
 from newsdata.model import SCHEMA_VERSION, Article
 from newsdata.rawtext import parse_text
@@ -65,20 +66,8 @@ def read_article(root: Path, relative: str) -> Article:
 
     data = (root / relative).read_bytes()
     text, _ = decode(data)
-    doc = parse_text(text)
     try:
-        if doc.title is None or doc.published is None or doc.publication is None:
-            raise ValueError("a required part is missing")
-        return Article.create(
-            title=doc.title.text,
-            authors=doc.authors,
-            published=doc.published,
-            publication=doc.publication.text,
-            url=doc.url_text or "",
-            body=doc.body,
-            source_path=relative,
-            source_sha256=hashlib.sha256(data).hexdigest(),
-        )
+        return record(parse_text(text), relative, hashlib.sha256(data).hexdigest())
     except (ValueError, ValidationError) as error:
         raise ReleaseError(f"{relative} changed while packaging: it no longer parses") from error
 

@@ -37,6 +37,24 @@ class CorpusRule:
         """The findings of this rule across the run."""
         raise NotImplementedError
 
+    def _duplicates(
+        self, index: CorpusIndex, key: str, line: str, message: str, hint: str
+    ) -> Iterator[Diagnostic]:
+        """One finding per reported member of each group sharing `key`; `message` may use
+        {other} (the other file) and {value} (the shared value)."""
+        for members in index.groups(key):
+            for entry, other in index.reported(members):
+                yield Diagnostic(
+                    entry.display,
+                    getattr(entry, line),
+                    None,
+                    self.code,
+                    self.name,
+                    self.severity,
+                    message.format(other=other.display, value=getattr(entry, key)),
+                    hint,
+                )
+
 
 class DuplicateUrl(CorpusRule):
     """Two files with the same canonical URL, hence the same id.
@@ -52,18 +70,13 @@ class DuplicateUrl(CorpusRule):
     severity = Severity.ERROR
 
     def check_corpus(self, index: CorpusIndex, threshold: float) -> Iterator[Diagnostic]:
-        for members in index.groups("article_id"):
-            for entry, other in index.reported(members):
-                yield Diagnostic(
-                    entry.display,
-                    entry.url_line,
-                    None,
-                    self.code,
-                    self.name,
-                    self.severity,
-                    f"same article as {other.display} (id {entry.article_id})",
-                    "delete one of the two files",
-                )
+        return self._duplicates(
+            index,
+            "article_id",
+            "url_line",
+            "same article as {other} (id {value})",
+            "delete one of the two files",
+        )
 
 
 class DuplicateBody(CorpusRule):
@@ -79,18 +92,13 @@ class DuplicateBody(CorpusRule):
     severity = Severity.ERROR
 
     def check_corpus(self, index: CorpusIndex, threshold: float) -> Iterator[Diagnostic]:
-        for members in index.groups("body_hash"):
-            for entry, other in index.reported(members):
-                yield Diagnostic(
-                    entry.display,
-                    entry.body_line,
-                    None,
-                    self.code,
-                    self.name,
-                    self.severity,
-                    f"the body is identical to that of {other.display}",
-                    "keep one of the two articles",
-                )
+        return self._duplicates(
+            index,
+            "body_hash",
+            "body_line",
+            "the body is identical to that of {other}",
+            "keep one of the two articles",
+        )
 
 
 class NearDuplicateBody(CorpusRule):
