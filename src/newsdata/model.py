@@ -29,7 +29,7 @@ SCHEMA_VERSION = "1.0.0"
 
 # One line of text with no surrounding whitespace (the parser strips lines).
 OneLine = Annotated[str, StringConstraints(pattern=r"^[^\s](?:[^\r\n]*[^\s])?$")]
-_URL_PATTERN = r"^https?://[^\s/?#]+[^\s]*$"
+_URL_PATTERN = r"^[hH][tT][tT][pP][sS]?://[^\s/?#]+[^\s]*$"  # schemes are case-insensitive
 
 
 class Article(BaseModel):

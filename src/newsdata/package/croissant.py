@@ -208,9 +208,19 @@ def _field(spec: dict[str, Any]) -> dict[str, Any]:
         "@id": f"{RECORD_SET}/{name}",
         "name": name,
         "description": description,
-        "dataType": _SEMANTIC_TYPES.get(name, _DATA_TYPES[kind]),
+        "dataType": _SEMANTIC_TYPES.get(name) or _data_type(name, kind),
         "source": {"fileObject": {"@id": PARQUET}, "extract": {"column": name}},
     }
     if kind == "array":
         field["repeated"] = True
     return field
+
+
+def _data_type(name: str, kind: str) -> str:
+    """The Croissant type of a Table Schema type; a new type in the model must be mapped here."""
+    try:
+        return _DATA_TYPES[kind]
+    except KeyError:
+        raise ValueError(
+            f"column {name!r} has Table Schema type {kind!r}, which croissant.py does not map"
+        ) from None
