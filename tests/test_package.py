@@ -71,18 +71,15 @@ def test_release_layout(repo: Path) -> None:
     assert folder.name == "test-news-1.0.0"
     assert (repo / "dist" / "test-news-1.0.0.zip").is_file()
     names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
-    assert (
-        names
-        == [
-            "CHANGELOG.md",
-            "README.md",
-            "data/articles.csv",
-            "data/articles.parquet",
-            "datapackage.json",
-            "provenance.json",
-        ]
-        or "croissant.json" in names
-    )
+    assert names == [
+        "CHANGELOG.md",
+        "README.md",
+        "croissant.json",
+        "data/articles.csv",
+        "data/articles.parquet",
+        "datapackage.json",
+        "provenance.json",
+    ]
     assert [p.name for p in (repo / "dist").iterdir() if p.name.startswith(".")] == []
 
 
@@ -229,6 +226,18 @@ def test_verify_catches_a_flipped_byte(repo: Path) -> None:
     parquet.write_bytes(bytes(data))
     problems = verify_release(parquet.parents[1]).problems
     assert any(p.startswith("data/articles.parquet: SHA-256") for p in problems)
+
+
+def test_built_croissant_passes_mlcroissant(repo: Path) -> None:
+    folder = _build(repo)
+    cli_path = Path(sys.executable).parent / "mlcroissant"
+    done = subprocess.run(
+        [str(cli_path), "validate", "--jsonld", str(folder / "croissant.json")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_verify_catches_a_missing_file(repo: Path) -> None:

@@ -23,6 +23,7 @@ from newsdata.model import SCHEMA_VERSION
 from newsdata.package.archive import write_zip
 from newsdata.package.card import card_markdown
 from newsdata.package.changelog import changelog_markdown, release_fingerprints
+from newsdata.package.croissant import croissant_metadata
 from newsdata.package.descriptor import datapackage, file_facts
 from newsdata.package.metadata import DatasetMetadata, load_metadata
 from newsdata.package.provenance import created_at, git_state, library_versions
@@ -188,6 +189,9 @@ def _write(
             ),
         )
         _write_json(
+            folder / "croissant.json", croissant_metadata(meta, str(version), created, folder)
+        )
+        _write_json(
             folder / "provenance.json",
             _provenance(folder, version, created, git, inputs, stats, report),
         )
@@ -274,7 +278,7 @@ def _provenance(
     report: Report,
 ) -> dict[str, Any]:
     outputs = []
-    for relative in (*DATA_FILES, "README.md", "CHANGELOG.md"):
+    for relative in (*DATA_FILES, "README.md", "CHANGELOG.md", "croissant.json"):
         size, digest = file_facts(folder / relative)
         outputs.append({"path": relative, "bytes": size, "sha256": digest})
     return {

@@ -13,6 +13,7 @@ set reads it: its authors are a JSON string, which Croissant 1.0 cannot turn bac
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +101,8 @@ def croissant_metadata(
     this must run after the data files are final.
     """
     document: dict[str, Any] = {
-        "@context": CONTEXT,
+        # A copy: readers such as mlcroissant add keys (@base) to the context they are given.
+        "@context": copy.deepcopy(CONTEXT),
         "@type": "sc:Dataset",
         "conformsTo": CONFORMS_TO,
         "name": meta.name,
