@@ -103,7 +103,7 @@ def _classify(root: str, real_root: str, entry: os.DirEntry[str], relative: str)
     if not is_article_name:
         return None
     if entry.is_file(follow_symlinks=False):
-        return Target(display, entry.path, relative, real=real)
+        return Target(display, display, relative, real=real)  # one string for both: memory
     kind = _kind(entry.stat(follow_symlinks=False).st_mode)
     return Target(display, entry.path, relative, Problem.SPECIAL_FILE, kind, real)
 

@@ -99,6 +99,9 @@ def run(
             cache.close()
             notes.extend(cache.problems)
     report = _report(validator, units, settings)
+    for unit in units:
+        if unit.result is not None:
+            unit.result.signature = None  # compared already; the cache keeps them
     files = tuple(RunFile(u.order, u.named, u.stat, u.result) for u in units)
     return Run(Report.build(report.files, report.diagnostics, notes), files, root)
 

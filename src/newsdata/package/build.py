@@ -94,6 +94,7 @@ def build_release(
             f"the corpus has {report.errors} error(s): nothing written", report
         )
     inputs = _inputs(checked)
+    del checked  # every file's validation result: only the inputs are needed from here
     jobs = options.jobs or default_jobs()
     release = _write(
         root, out, meta, wanted, previous, existing, inputs, report, settings.raw, jobs

@@ -100,7 +100,7 @@ def column_chunks(
     from newsdata.parallel import _context
 
     pool = _context().Pool(min(jobs, len(chunks)))
-    window = 2 * jobs  # chunks in flight: memory stays bounded however large the corpus
+    window = jobs + 1  # chunks in flight: memory stays bounded however large the corpus
     try:
         pending: deque[AsyncResult[dict[str, list[Any]]]] = deque()
         for chunk in chunks:
