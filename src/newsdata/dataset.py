@@ -150,11 +150,13 @@ class _ParquetHandle:
     def __enter__(self) -> pq.ParquetFile:
         import pyarrow.parquet as pq
 
+        # pre_buffer keeps every range it has read until the file is closed: iterating a
+        # 200,000-row release grew RSS by 300 MB with it, and stays flat without it.
         local = self._files.local_path(PARQUET)
         if local is not None:
-            return pq.ParquetFile(local)
+            return pq.ParquetFile(local, pre_buffer=False)
         self._context = self._files.open(PARQUET)
-        return pq.ParquetFile(self._context.__enter__())
+        return pq.ParquetFile(self._context.__enter__(), pre_buffer=False)
 
     def __exit__(self, *exc: object) -> None:
         if self._context is not None:
