@@ -11,7 +11,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -246,7 +246,9 @@ def _write_tables(root: Path, folder: Path, inputs: Sequence[_Input], jobs: int)
     (folder / "data").mkdir(parents=True)
     stats = ReleaseStats()
     schema = arrow_schema()
-    chunks = column_chunks(root, [i.path for i in inputs], jobs, ROW_GROUP_SIZE)
+    # Workers parse small chunks (better balance across cores); rows are regrouped here into
+    # fixed-size row groups, so the files do not depend on the number of workers.
+    chunks = _regrouped(column_chunks(root, [i.path for i in inputs], jobs, ROW_GROUP_SIZE // 4))
     options = pacsv.WriteOptions(eol="\r\n", quoting_style="needed")
     csv_schema = csv_batch(_empty_batch(schema)).schema
     with (
@@ -261,6 +263,22 @@ def _write_tables(root: Path, folder: Path, inputs: Sequence[_Input], jobs: int)
             parquet.write_batch(batch, row_group_size=ROW_GROUP_SIZE)
             table.write_batch(csv_batch(batch))
     return stats
+
+
+def _regrouped(chunks: Iterator[dict[str, list[Any]]]) -> Iterator[dict[str, list[Any]]]:
+    """Column chunks of any sizes, re-cut into chunks of exactly ROW_GROUP_SIZE rows."""
+    pending: dict[str, list[Any]] | None = None
+    for chunk in chunks:
+        if pending is None:
+            pending = {name: list(values) for name, values in chunk.items()}
+        else:
+            for name, values in chunk.items():
+                pending[name].extend(values)
+        while len(pending["id"]) >= ROW_GROUP_SIZE:
+            yield {name: values[:ROW_GROUP_SIZE] for name, values in pending.items()}
+            pending = {name: values[ROW_GROUP_SIZE:] for name, values in pending.items()}
+    if pending is not None and pending["id"]:
+        yield pending
 
 
 def _empty_batch(schema: Any) -> Any:

@@ -88,6 +88,14 @@ def record_columns(root: Path, paths: Sequence[str]) -> dict[str, list[Any]]:
     return columns
 
 
+def _freeze_inherited_heap() -> None:
+    """A forked worker inherits the parent's heap (the whole validation run): keep the cyclic
+    collector from walking it, and copying it page by page, over and over."""
+    import gc
+
+    gc.freeze()
+
+
 def column_chunks(
     root: Path, paths: Sequence[str], jobs: int, size: int = ROW_GROUP_SIZE
 ) -> Iterator[dict[str, list[Any]]]:
@@ -99,7 +107,7 @@ def column_chunks(
         return
     from newsdata.parallel import _context
 
-    pool = _context().Pool(min(jobs, len(chunks)))
+    pool = _context().Pool(min(jobs, len(chunks)), _freeze_inherited_heap)
     window = jobs + 1  # chunks in flight: memory stays bounded however large the corpus
     try:
         pending: deque[AsyncResult[dict[str, list[Any]]]] = deque()
