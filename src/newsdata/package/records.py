@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +18,15 @@ from newsdata.reading import decode
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["ROW_GROUP_SIZE", "arrow_schema", "article_batches", "csv_batch"]
+__all__ = [
+    "ROW_GROUP_SIZE",
+    "arrow_schema",
+    "column_chunks",
+    "columns_batch",
+    "csv_batch",
+    "read_article",
+    "record_columns",
+]
 
 #: Rows per Parquet row group (and per batch in memory): fixed, so files are reproducible.
 ROW_GROUP_SIZE = 4096
@@ -72,12 +80,6 @@ def read_article(root: Path, relative: str) -> Article:
         raise ReleaseError(f"{relative} changed while packaging: it no longer parses") from error
 
 
-def read_articles(root: Path, paths: Sequence[str]) -> Iterator[Article]:
-    """Parse the raw files (paths relative to root, already validated) into records."""
-    for relative in paths:
-        yield read_article(root, relative)
-
-
 def record_columns(root: Path, paths: Sequence[str]) -> dict[str, list[Any]]:
     """Records of several files as plain column lists (what a worker sends back)."""
     columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
@@ -128,27 +130,6 @@ def columns_batch(columns: dict[str, list[Any]]) -> pa.RecordBatch:
     import pyarrow as pa
 
     return pa.RecordBatch.from_pydict(columns, schema=arrow_schema())
-
-
-def article_batches(
-    articles: Iterable[Article], size: int = ROW_GROUP_SIZE
-) -> Iterator[pa.RecordBatch]:
-    """Records in batches of `size` rows, as Arrow record batches with the explicit schema."""
-    import pyarrow as pa
-
-    schema = arrow_schema()
-    columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
-    count = 0
-    for article in articles:
-        for name in COLUMNS:
-            columns[name].append(getattr(article, name))
-        count += 1
-        if count == size:
-            yield pa.RecordBatch.from_pydict(columns, schema=schema)
-            columns = {name: [] for name in COLUMNS}
-            count = 0
-    if count:
-        yield pa.RecordBatch.from_pydict(columns, schema=schema)
 
 
 def csv_batch(batch: pa.RecordBatch) -> pa.RecordBatch:

@@ -7,8 +7,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsdata.model import Article
-
 __all__ = ["ReleaseStats"]
 
 
@@ -33,12 +31,3 @@ class ReleaseStats:
             self.last = max(self.last or max(dates), max(dates))
         self.publications.update(" ".join(p.split()) for p in columns["publication"])
         self.years.update(d.year for d in dates)
-
-    def add(self, article: Article) -> None:
-        """Count one record."""
-        self.articles += 1
-        self.words += article.word_count
-        self.first = min(self.first or article.published, article.published)
-        self.last = max(self.last or article.published, article.published)
-        self.publications[" ".join(article.publication.split())] += 1
-        self.years[article.published.year] += 1
