@@ -5,7 +5,8 @@
 Run by hand. On a clean synthetic corpus (no copies, so it packages), it reports:
 * `newsdata validate` (cold, no cache) seconds;
 * pyarrow alone writing the same table (already in memory) to Parquet (zstd) and CSV;
-* `newsdata package` (cold, no cache) seconds and peak RSS (main process and workers);
+* `newsdata package` (cold, no cache) seconds and peak memory (summed PSS of the process and
+  its workers);
 * the ratio package / (validate + pyarrow), target <= 1.5.
 """
 
@@ -70,7 +71,8 @@ def main() -> None:
     print(f"  newsdata validate (cold):       {validate:6.2f} s")
     print(f"  pyarrow writes Parquet + CSV:   {writing:6.2f} s")
     print(
-        f"  newsdata package (cold):        {package:6.2f} s  peak RSS {package_rss / 2**20:.0f} MB"
+        f"  newsdata package (cold):        {package:6.2f} s  "
+        f"peak memory {package_rss / 2**20:.0f} MB"
     )
     print(
         f"  ratio package / (validate + pyarrow): {package / (validate + writing):5.2f}"
