@@ -44,6 +44,11 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("Error: interrupted", err=True)
             ctx.exit(EXIT_USAGE)
+        except BrokenPipeError:
+            # The reader went away (`newsdata rules | head`): stop quietly, as Unix tools do.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(EXIT_FINDINGS)
         except OSError as error:
             click.echo(f"Error: {error}", err=True)
             ctx.exit(EXIT_USAGE)
@@ -296,27 +301,40 @@ def schema(check: bool, directory: Path) -> None:
 
 
 @cli.command()
+@click.argument("code", required=False)
 @_TEXT_OR_JSON
-def rules(fmt: str) -> None:
-    """List every rule: code, name, default severity and summary."""
+def rules(code: str | None, fmt: str) -> None:
+    """List every rule (code, severity, name, summary), or explain one: `newsdata rules ND601`."""
+    import inspect
     import json
 
-    from newsdata.rules import all_rules
+    from newsdata.rules import RULES_BY_CODE, all_rules
 
+    chosen = all_rules()
+    if code is not None:
+        rule = RULES_BY_CODE.get(code.upper())
+        if rule is None:
+            raise click.UsageError(f"no rule {code!r} (see `newsdata rules`)")
+        chosen = [rule]
     rows = [
         {
             "code": r.code,
             "name": r.name,
             "severity": r.severity.value,
-            "summary": (r.__doc__ or "").strip().splitlines()[0],
+            "summary": inspect.cleandoc(r.__doc__ or "").splitlines()[0],
+            "documentation": inspect.cleandoc(type(r).__doc__ or ""),
         }
-        for r in all_rules()
+        for r in chosen
     ]
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
-        return
-    for row in rows:
-        click.echo(f"{row['code']}  {row['severity']:<7}  {row['name']:<32} {row['summary']}")
+    elif code is not None:
+        row = rows[0]
+        click.echo(f"{row['code']} {row['name']} (default severity: {row['severity']})\n")
+        click.echo(row["documentation"])
+    else:
+        for row in rows:
+            click.echo(f"{row['code']}  {row['severity']:<7}  {row['name']:<32} {row['summary']}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
