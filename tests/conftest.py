@@ -7,8 +7,14 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from newsdata.config import Settings
+
+# No per-example deadline: speed is measured in bench/, never asserted by a test (a loaded
+# machine would otherwise fail a correct example).
+hypothesis_settings.register_profile("newsdata", deadline=None)
+hypothesis_settings.load_profile("newsdata")
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = (

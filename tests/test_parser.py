@@ -204,3 +204,26 @@ def test_a_long_title_glued_to_its_byline_is_still_split() -> None:
     assert doc.title is not None and doc.title.text == title.strip()
     assert doc.authors == ["Jane Doe"]
     assert [b.line for b in doc.merged_header_lines] == [1]
+
+
+@given(st.text(st.sampled_from("ab1 _-—\n\t.東ア가ไ\u3000\xa0’"), max_size=40))
+@settings(max_examples=300)
+def test_fast_word_count_matches_the_definition(text: str) -> None:
+    from newsdata.words import _WORD, count_words, has_words
+
+    expected = len(_WORD.findall(text))
+    assert count_words(text) == expected
+    assert has_words(text, 3) == (expected >= 3)
+
+
+@given(st.text(st.sampled_from("ab \n\t\u3000\xa0."), min_size=1, max_size=12))
+@settings(max_examples=300)
+def test_body_check_matches_the_layout_definition(body: str) -> None:
+    from newsdata.model import _well_formed_body
+
+    by_definition = all(
+        line and line == line.strip()
+        for paragraph in body.split("\n\n")
+        for line in paragraph.split("\n")
+    )
+    assert _well_formed_body(body) == by_definition
