@@ -115,3 +115,22 @@ def test_future_dates_are_judged_on_the_day_of_the_run(corpus: Path, tmp_path: P
     assert any("in the future" in m for m in _run(corpus, cache))
     next_year = Settings(today=TODAY.replace(year=2027))
     assert not any("in the future" in m for m in _run(corpus, cache, next_year))
+
+
+def test_results_cached_without_a_signature_are_not_trusted_for_near_duplicates(
+    tmp_path: Path,
+) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    original = article(1)
+    (raw / "a.txt").write_text(original, "utf-8")
+    near = original.replace("story-1", "story-1-copy").replace(
+        "Original url:", "One more closing sentence.\n\nOriginal url:"
+    )
+    (raw / "b.txt").write_text(near, "utf-8")
+    cache = tmp_path / "cache"
+    no_near = Settings(today=TODAY, selection=RuleSelection(ignore=("ND903",)))
+    validate([str(raw / "a.txt")], SETTINGS, RunOptions(cache_dir=cache, jobs=1))  # one file
+    validate([str(raw)], no_near, RunOptions(cache_dir=cache, jobs=1))  # no signatures needed
+    report = validate([str(raw)], SETTINGS, RunOptions(cache_dir=cache, jobs=1))
+    assert [d.code for d in report.diagnostics] == ["ND903"]

@@ -89,7 +89,7 @@ def run(
     cache = _open_cache(options, root, validator)
     notes: list[str] = []
     try:
-        _from_cache(cache, units)
+        _from_cache(cache, units, _needs_signatures(validator, units))
         _compute(settings, validator, units, options)
         if cache is not None:
             fresh = [(u.order, u.stat, u.result) for u in units if u.fresh and u.stat and u.result]
@@ -143,7 +143,15 @@ def _open_cache(options: RunOptions, root: Path, validator: Validator) -> Result
         return None  # a read-only checkout still validates, just without a cache
 
 
-def _from_cache(cache: ResultCache | None, units: list[_Unit]) -> None:
+def _needs_signatures(validator: Validator, units: list[_Unit]) -> bool:
+    """Whether this run compares bodies for near-duplicates (a single file has nothing to be
+    compared with, so it skips the signature, and numpy with it)."""
+    return len(units) > 1 and any(
+        isinstance(rule, NearDuplicateBody) for rule, _ in validator.corpus_rules
+    )
+
+
+def _from_cache(cache: ResultCache | None, units: list[_Unit], signatures: bool) -> None:
     for unit in units:
         if unit.target.problem is None:
             try:
@@ -155,7 +163,10 @@ def _from_cache(cache: ResultCache | None, units: list[_Unit]) -> None:
     stats = {u.order: u.stat for u in units if u.stat is not None}
     stored = cache.unchanged(stats)
     for unit in units:
-        unit.result = stored.get(unit.order)
+        result = stored.get(unit.order)
+        if signatures and result is not None and result.body_hash and result.signature is None:
+            result = None  # stored by a run that had no need of it: compute it now
+        unit.result = result
 
 
 def _compute(
@@ -164,10 +175,7 @@ def _compute(
     todo = [u for u in units if u.result is None]
     if not todo:
         return
-    # A near-duplicate needs two files; a single file skips the signature (and numpy).
-    signatures = len(units) > 1 and any(
-        isinstance(r, NearDuplicateBody) for r, _ in validator.corpus_rules
-    )
+    signatures = _needs_signatures(validator, units)
     jobs = options.jobs or default_jobs()
     done = len(units) - len(todo)
     progress = options.progress
