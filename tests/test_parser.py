@@ -135,6 +135,7 @@ def test_accepted_variations_parse_to_the_same_record(variant: str, transform: o
         ('By [Amanda "Tania Mae" Tan](#)', ['Amanda "Tania Mae" Tan']),
         ("By [Lauren del Valle](#), [Dana A. Ford](#)", ["Lauren del Valle", "Dana A. Ford"]),
         (r"By [A \[x\] B](#)", ["A [x] B"]),
+        ("By [Jane Doe](https://en.wikipedia.org/wiki/Jane_(writer))", ["Jane Doe"]),
         ("By", []),
     ],
 )

@@ -306,7 +306,10 @@ def parse_authors(byline: str) -> list[str]:
 
 
 def _plain_names(text: str) -> list[str]:
-    return [part.strip() for part in _AUTHOR_SEPARATOR.split(text) if part.strip(" ,;&")]
+    # A plain name has a letter or digit: leftovers such as the ")" of a link whose target
+    # itself holds parentheses are not authors.
+    parts = (part.strip() for part in _AUTHOR_SEPARATOR.split(text))
+    return [part for part in parts if any(ch.isalnum() for ch in part)]
 
 
 def render_date(day: dt.date) -> str:
