@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import subprocess
+from pathlib import Path
 
 _WORDS = (
     "government minister parliament election budget river city council school hospital court "
@@ -38,3 +40,35 @@ def article(number: int = 0) -> str:
 def different_article(number: int) -> str:
     """Alias that reads better in corpus tests."""
     return article(number)
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in a test repository (with a throwaway identity); its output, stripped."""
+    done = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip()
+
+
+def commit(repo: Path, message: str = "corpus") -> str:
+    """Commit everything (initialising the repository if needed); the new commit's id."""
+    if not (repo / ".git").exists():
+        git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", message, "--allow-empty")
+    return git(repo, "rev-parse", "HEAD")
+
+
+def data_repo(root: Path, pyproject: str, texts: list[str]) -> Path:
+    """A committed data repository: pyproject.toml, and raw/site/<n>.txt for each text."""
+    (root / "raw" / "site").mkdir(parents=True)
+    (root / "pyproject.toml").write_text(pyproject)
+    (root / ".gitignore").write_text("dist/\n.newsdata_cache/\n")
+    for number, text in enumerate(texts):
+        (root / "raw" / "site" / f"{number}.txt").write_text(text, "utf-8")
+    commit(root)
+    return root

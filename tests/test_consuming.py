@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from newsdata.errors import ReleaseError
 from newsdata.package import build_release
 from newsdata.pipeline import RunOptions
 from tests.conftest import ROOT
-from tests.factory import article
+from tests.factory import article, data_repo
 
 PYPROJECT = '[tool.newsdata.dataset]\nname = "newsdata-sample"\nlicense = "CC-BY-4.0"\n'
 
@@ -25,30 +24,9 @@ PYPROJECT = '[tool.newsdata.dataset]\nname = "newsdata-sample"\nlicense = "CC-BY
 @pytest.fixture(scope="module")
 def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real release of six articles, built once for this module."""
-    root = tmp_path_factory.mktemp("repo")
-    (root / "raw" / "site").mkdir(parents=True)
-    (root / "pyproject.toml").write_text(PYPROJECT)
-    for number in range(6):
-        text = article(number)
-        if number == 2:
-            text = text.replace("By [Jane Doe](#)", "By [Jane Doe](#) and [Ann Poe](#)")
-        (root / "raw" / "site" / f"{number}.txt").write_text(text, "utf-8")
-    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
-    subprocess.run(
-        [
-            "git",
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@e",
-            "commit",
-            "-qam",
-            "x",
-            "--allow-empty",
-        ],
-        cwd=root,
-        check=True,
-    )
+    texts = [article(number) for number in range(6)]
+    texts[2] = texts[2].replace("By [Jane Doe](#)", "By [Jane Doe](#) and [Ann Poe](#)")
+    root = data_repo(tmp_path_factory.mktemp("repo"), PYPROJECT, texts)
     built = build_release(
         "1.0", root / "dist", options=RunOptions(use_cache=False, jobs=1), root=root
     )

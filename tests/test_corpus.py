@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from newsdata.cli import cli
 from newsdata.config import Settings
 from newsdata.pipeline import RunOptions, validate
 from tests.conftest import TODAY
-from tests.factory import article, different_article
+from tests.factory import article, commit, different_article
 
 SETTINGS = Settings(today=TODAY)
 
@@ -101,19 +100,8 @@ def test_near_duplicate_threshold_is_configurable(
     assert "ND903" in {d.code for d in loose.diagnostics}
 
 
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-    )
-
-
 def test_changed_since_checks_changed_files_against_everything(repo: Path) -> None:
-    _git(repo, "init", "-q")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-qm", "corpus")
+    commit(repo)
     (repo / "raw" / "site" / "c.txt").write_text(
         different_article(2).replace("April 06, 2013", "February 30, 2013"), "utf-8"
     )
@@ -132,18 +120,14 @@ def test_changed_since_checks_changed_files_against_everything(repo: Path) -> No
 
 
 def test_changed_since_with_nothing_changed_passes(repo: Path) -> None:
-    _git(repo, "init", "-q")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-qm", "corpus")
+    commit(repo)
     result = CliRunner().invoke(cli, ["validate", "--changed-since", "HEAD", "--no-cache"])
     assert result.exit_code == 0
     assert "Checked 0 files" in result.output
 
 
 def test_changed_since_a_bad_ref_exits_2(repo: Path) -> None:
-    _git(repo, "init", "-q")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-qm", "corpus")
+    commit(repo)
     result = CliRunner().invoke(cli, ["validate", "--changed-since", "no-such-ref"])
     assert result.exit_code == 2
     assert result.output.startswith("Error: git rev-parse")

@@ -32,10 +32,10 @@ import pytest
 
 from newsdata.package import build_release
 from newsdata.package.croissant import CONFORMS_TO, PLACEHOLDER_URL, croissant_metadata
-from newsdata.package.metadata import DatasetMetadata, load_metadata
+from newsdata.package.metadata import DatasetMetadata
 from newsdata.pipeline import RunOptions
 from newsdata.schema import table_schema
-from tests.factory import article
+from tests.factory import article, data_repo
 
 pytestmark = [
     # mlcroissant's dependencies, not ours: rdflib's JSON-LD parser and pandas 3's deprecations.
@@ -62,17 +62,6 @@ OFFLINE = {
 }
 
 
-def _git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout.strip()
-
-
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """Offline for the whole module; the CLI's download cache (unused: the files are local) in
@@ -89,33 +78,15 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
 @pytest.fixture(scope="module")
 def release(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> Path:
     """A release of five articles (the first with two authors), with croissant.json in it."""
-    root = tmp_path_factory.mktemp("croissant") / "repo"
-    (root / "raw" / "site").mkdir(parents=True)
-    (root / "pyproject.toml").write_text(PYPROJECT)
-    (root / ".gitignore").write_text("dist/\n.newsdata_cache/\n")
-    for number in range(5):
-        text = article(number)
-        if number == 0:
-            text = text.replace("By [Jane Doe](#)", "By [Jane Doe](#) and [John Roe](#)")
-        (root / "raw" / "site" / f"{number}.txt").write_text(text, "utf-8")
-    _git(root, "init", "-q")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-qm", "corpus")
-    built = build_release("1.0", root / "dist", options=OPTIONS, root=root)
-    _write_croissant(load_metadata(root), built.version, built.path)
+    texts = [article(number) for number in range(5)]
+    texts[0] = texts[0].replace("By [Jane Doe](#)", "By [Jane Doe](#) and [John Roe](#)")
+    root = data_repo(tmp_path_factory.mktemp("croissant") / "repo", PYPROJECT, texts)
+    built = build_release("1.0", root / "dist", options=OPTIONS, root=root)  # writes croissant.json
     return built.path
 
 
 def _created(folder: Path) -> str:
     return str(json.loads((folder / "datapackage.json").read_text("utf-8"))["created"])
-
-
-def _write_croissant(meta: DatasetMetadata, version: str, folder: Path) -> Path:
-    """What the builder will do: the one call, written beside datapackage.json."""
-    path = folder / "croissant.json"
-    document = croissant_metadata(meta, str(version), _created(folder), folder)
-    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    return path
 
 
 def _document(folder: Path) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from newsdata.model import SCHEMA_VERSION
 from newsdata.package import build_release
 from newsdata.package.verify import verify_release
 from newsdata.pipeline import RunOptions
-from tests.factory import article
+from tests.factory import article, commit, data_repo, git
 
 PYPROJECT = """[tool.newsdata.dataset]
 name = "test-news"
@@ -28,34 +28,10 @@ contributors = ["Jane Doe"]
 OPTIONS = RunOptions(use_cache=False, jobs=1)
 
 
-def _git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout.strip()
-
-
-def _commit(repo: Path, message: str = "corpus") -> str:
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-qm", message)
-    return _git(repo, "rev-parse", "HEAD")
-
-
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A committed data repository with five articles."""
-    root = tmp_path / "repo"
-    (root / "raw" / "site").mkdir(parents=True)
-    (root / "pyproject.toml").write_text(PYPROJECT)
-    (root / ".gitignore").write_text("dist/\n.newsdata_cache/\n")
-    for number in range(5):
-        (root / "raw" / "site" / f"{number}.txt").write_text(article(number), "utf-8")
-    _git(root, "init", "-q")
-    _commit(root)
+    root = data_repo(tmp_path / "repo", PYPROJECT, [article(n) for n in range(5)])
     monkeypatch.chdir(root)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     return root
@@ -109,10 +85,10 @@ def test_descriptor_has_sizes_hashes_and_primary_key(repo: Path) -> None:
     assert descriptor["resources"][0]["schema"]["primaryKey"] == ["id"]
 
 
-def test_provenance_lists_every_raw_file_and_the_commit(repo: Path) -> None:
+def test_provenance_lists_every_raw_file_and_thecommit(repo: Path) -> None:
     import hashlib
 
-    commit = _git(repo, "rev-parse", "HEAD")
+    commit = git(repo, "rev-parse", "HEAD")
     provenance = json.loads((_build(repo) / "provenance.json").read_text())
     assert provenance["git"] == {"commit": commit, "dirty": False}
     assert provenance["counts"] == {"files": 5, "articles": 5, "warnings": 0}
@@ -176,7 +152,7 @@ def test_changelog_lists_added_removed_and_changed_ids(repo: Path) -> None:
     (repo / "raw" / "site" / "0.txt").unlink()
     (repo / "raw" / "site" / "1.txt").write_text(article(1).replace("Jane Doe", "John Roe"))
     (repo / "raw" / "site" / "9.txt").write_text(article(9), "utf-8")
-    _commit(repo, "edit")
+    commit(repo, "edit")
     changelog = (_build(repo, "1.1") / "CHANGELOG.md").read_text()
 
     def id_of(number: int) -> str:
@@ -288,7 +264,7 @@ def test_cli_package_prints_findings_on_errors(repo: Path) -> None:
 
 def test_missing_license_is_a_warning(repo: Path) -> None:
     (repo / "pyproject.toml").write_text('[tool.newsdata.dataset]\nname = "x"\n')
-    _commit(repo)
+    commit(repo)
     result = CliRunner().invoke(cli, ["package", "--version", "1.0", "--no-cache"])
     assert result.exit_code == 0
     assert "warning: no license in [tool.newsdata.dataset]" in result.output

@@ -39,7 +39,6 @@ class ResultCache:
         self.directory = directory
         self.path = directory / CACHE_FILE
         self.key = key
-        self.rebuilt = False
         #: Problems met while reading or writing (the run goes on without the cache).
         self.problems: list[str] = []
         self._db = self._open()
@@ -56,7 +55,6 @@ class ResultCache:
             db.close()
         except (sqlite3.DatabaseError, ValueError, TypeError):
             pass
-        self.rebuilt = True
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(str(self.path) + suffix).unlink(missing_ok=True)
         db = self._connect()

@@ -80,7 +80,6 @@ class Settings:
         self,
         select: Sequence[str] = (),
         ignore: Sequence[str] = (),
-        extend_select: Sequence[str] = (),
         max_file_size: str | None = None,
     ) -> Settings:
         """These settings overridden by command-line options (--select replaces, --ignore adds)."""
@@ -89,8 +88,6 @@ class Settings:
         chosen = self.selection
         if select:
             chosen = replace(chosen, select=_prefixes(select, "--select"))
-        if extend_select:
-            chosen = replace(chosen, select=chosen.select + _prefixes(extend_select, "--select"))
         if ignore:
             chosen = replace(chosen, ignore=chosen.ignore + _prefixes(ignore, "--ignore"))
         return replace(self, selection=chosen)
@@ -163,7 +160,7 @@ def load_settings(start: Path | None = None) -> Settings:
 
 def settings_from_table(table: Mapping[str, object], path: Path) -> Settings:
     """Settings from the content of a [tool.newsdata] table (path: where it was read)."""
-    unknown = sorted(set(table) - _KNOWN_KEYS - {"dataset", "corpus"})
+    unknown = sorted(set(table) - _KNOWN_KEYS - {"dataset"})
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) in [tool.newsdata]: {', '.join(unknown)}")
     where = f"{path}: [tool.newsdata]"

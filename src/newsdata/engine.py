@@ -27,7 +27,15 @@ from newsdata.urls import article_id
 if TYPE_CHECKING:
     from newsdata.model import Article
 
-__all__ = ["RULESET_VERSION", "BatchItem", "Validator", "check_batch", "parse", "record"]
+__all__ = [
+    "RULESET_VERSION",
+    "BatchItem",
+    "Validator",
+    "at_severity",
+    "check_batch",
+    "parse",
+    "record",
+]
 
 #: Bump when a rule's behaviour changes, so cached results made by the old rules are dropped.
 RULESET_VERSION = "1"
@@ -84,11 +92,13 @@ class Validator:
             problem=target.problem if target else None,
             problem_detail=target.detail if target else "",
         )
-        if raw.data is None or raw.is_blank or raw.is_binary:
+        if raw.data is None or raw.is_blank:
+            return ctx
+        ctx.binary = raw.is_binary  # judged once: the rule ND103 reads it from here
+        if ctx.binary:
             return ctx
         text, bad = decode(raw.data)
-        doc = parse_text(text)
-        ctx.text, ctx.bad_utf8, ctx.doc, ctx.lines = text, tuple(bad), doc, doc.lines
+        ctx.text, ctx.bad_utf8, ctx.doc = text, tuple(bad), parse_text(text)
         return ctx
 
     def check_context(self, ctx: FileContext) -> FileResult:
@@ -96,13 +106,13 @@ class Validator:
         found: list[Diagnostic] = []
         for rule, severity in self.byte_rules:
             for diagnostic in rule.check(ctx):
-                found.append(_at_severity(diagnostic, severity))
+                found.append(at_severity(diagnostic, severity))
         doc = ctx.doc
         if doc is None:
             return FileResult(tuple(found), sha256=_sha(ctx.raw))
         for document_rule, severity in self.document_rules:
             for diagnostic in document_rule.check_document(ctx, doc):
-                found.append(_at_severity(diagnostic, severity))
+                found.append(at_severity(diagnostic, severity))
         url = doc.url_text
         return FileResult(
             findings=tuple(found),
@@ -123,11 +133,8 @@ class Validator:
         found: list[Diagnostic] = []
         for rule, severity in self.volatile_rules:
             if isinstance(rule, FutureDate):
-                found.extend(
-                    _with_severity(
-                        rule.check_date(path, result.date_line, published, self.today), severity
-                    )
-                )
+                for diagnostic in rule.check_date(path, result.date_line, published, self.today):
+                    found.append(at_severity(diagnostic, severity))
         return found
 
     def read(self, item: BatchItem) -> RawFile:
@@ -207,16 +214,9 @@ def _enabled(settings: Settings, rules: Iterable[_R]) -> list[tuple[_R, Severity
     return chosen
 
 
-def _at_severity(diagnostic: Diagnostic, severity: Severity) -> Diagnostic:
+def at_severity(diagnostic: Diagnostic, severity: Severity) -> Diagnostic:
+    """The diagnostic with the severity configured for its rule."""
     return diagnostic if diagnostic.severity is severity else replace(diagnostic, severity=severity)
-
-
-def _with_severity(found: Iterable[Diagnostic], severity: Severity) -> Iterable[Diagnostic]:
-    for diagnostic in found:
-        if diagnostic.severity == severity:
-            yield diagnostic
-        else:
-            yield replace(diagnostic, severity=severity)
 
 
 def parse(

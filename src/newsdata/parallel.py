@@ -11,7 +11,7 @@ from newsdata.config import Settings
 from newsdata.engine import BatchItem, Validator, check_batch
 from newsdata.results import FileResult
 
-__all__ = ["BATCH_SIZE", "default_jobs", "run_batches"]
+__all__ = ["BATCH_SIZE", "default_jobs", "freeze_inherited_heap", "run_batches", "worker_context"]
 
 #: Files per task: large enough to amortise inter-process traffic and numpy calls, small
 #: enough that memory stays flat and the progress bar moves.
@@ -29,14 +29,18 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def freeze_inherited_heap() -> None:
+    """A forked worker inherits the parent's heap (every path of the run): freezing it keeps
+    the cyclic collector from walking (and copying, page by page) those objects again and
+    again."""
+    gc.freeze()
+
+
 def _initialize(settings: Settings, signatures: bool) -> None:
     global _WORKER
     _WORKER = (Validator(settings, defer_volatile=True), signatures)
-    # A forked worker inherits the parent's heap (every path of the run). Freezing it keeps the
-    # cyclic collector from walking (and copying, page by page) those objects again and again;
-    # per-file garbage is acyclic anyway, so the collector only runs once per batch.
-    gc.freeze()
-    gc.disable()
+    freeze_inherited_heap()
+    gc.disable()  # per-file garbage is acyclic: the collector runs every 64 batches only
 
 
 def _work(items: Sequence[BatchItem]) -> list[FileResult]:
@@ -49,7 +53,7 @@ def _work(items: Sequence[BatchItem]) -> list[FileResult]:
     return results
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def worker_context() -> multiprocessing.context.BaseContext:
     """Fork (fast: workers share this process's imports) unless rensa already ran here.
 
     rensa (Rust) keeps a thread pool once used; a process forked after that hangs on its first
@@ -86,7 +90,7 @@ def run_batches(
             if progress:
                 progress(len(batch))
         return
-    context = _context()
+    context = worker_context()
     pool = context.Pool(min(jobs, len(batches)), _initialize, (settings, signatures))
     try:
         for batch, results in zip(batches, pool.imap(_work, batches), strict=True):

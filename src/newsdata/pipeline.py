@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsdata.cache import ResultCache, StatKey, stat_key
 from newsdata.config import Settings
 from newsdata.diagnostics import Diagnostic, Report
 from newsdata.discovery import Target, discover
-from newsdata.engine import BatchItem, Validator
+from newsdata.engine import BatchItem, Validator, at_severity
 from newsdata.index import CorpusIndex, IndexEntry
 from newsdata.parallel import default_jobs, run_batches
 from newsdata.results import FileResult
@@ -201,7 +201,7 @@ def _report(validator: Validator, units: list[_Unit], settings: Settings) -> Rep
         if result is None:
             continue
         if unit.named:
-            found.extend(_placed(d, unit.display) for d in result.findings)
+            found.extend(replace(d, path=unit.display) for d in result.findings)
             found.extend(validator.check_volatile(unit.display, result))
         entries.append(
             IndexEntry(
@@ -219,31 +219,5 @@ def _report(validator: Validator, units: list[_Unit], settings: Settings) -> Rep
     index = CorpusIndex(entries, full=full)
     for rule, severity in validator.corpus_rules:
         for diagnostic in rule.check_corpus(index, settings.near_duplicate_threshold):
-            found.append(
-                diagnostic
-                if diagnostic.severity == severity
-                else Diagnostic(
-                    diagnostic.path,
-                    diagnostic.line,
-                    diagnostic.column,
-                    diagnostic.code,
-                    diagnostic.rule,
-                    severity,
-                    diagnostic.message,
-                    diagnostic.hint,
-                )
-            )
+            found.append(at_severity(diagnostic, severity))
     return Report.build(files=sum(1 for u in units if u.named), diagnostics=found)
-
-
-def _placed(diagnostic: Diagnostic, path: str) -> Diagnostic:
-    return Diagnostic(
-        path,
-        diagnostic.line,
-        diagnostic.column,
-        diagnostic.code,
-        diagnostic.rule,
-        diagnostic.severity,
-        diagnostic.message,
-        diagnostic.hint,
-    )

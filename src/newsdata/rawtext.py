@@ -121,6 +121,11 @@ class Document:
             return None
         return self.url.text.split("\n")[0].strip().removeprefix("<").removesuffix(">").strip()
 
+    def text_blocks(self) -> list[Block]:
+        """Every block of text a reader sees: title, byline, publication and paragraphs."""
+        parts = [self.title, self.byline, self.publication, *self.paragraphs]
+        return [part for part in parts if part is not None]
+
     @property
     def body(self) -> str:
         """The body text as the record stores it."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
+from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -169,7 +170,7 @@ def _bulk_word_hashes(bodies: Sequence[str]) -> list[npt.NDArray[np.uint64]]:
     encoded = [body.lower().encode("utf-8", "surrogatepass") for body in bodies]
     data = np.frombuffer(b" ".join(encoded) + b" ", dtype=np.uint8)
     forward, backward = _power_tables(len(data))
-    letters = ~_ASCII_SPACE[data]
+    letters = ~_ascii_space_table()[data]
     edges = np.diff(letters.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     prefix = np.cumsum(data.astype(np.uint64) * forward[: len(data)], dtype=np.uint64)
@@ -180,18 +181,14 @@ def _bulk_word_hashes(bodies: Sequence[str]) -> list[npt.NDArray[np.uint64]]:
     return list(np.split(hashes, cuts))
 
 
-class _Lookup:
-    """A lazily built table: which bytes are ASCII whitespace."""
+@cache
+def _ascii_space_table() -> npt.NDArray[np.bool_]:
+    """Which of the 256 byte values are ASCII whitespace (built once)."""
+    import numpy as np
 
-    def __getitem__(self, data: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
-        import numpy as np
-
-        table = np.zeros(256, dtype=bool)
-        table[list(_ASCII_SPACE_BYTES)] = True
-        return np.asarray(table[data], dtype=np.bool_)
-
-
-_ASCII_SPACE = _Lookup()
+    table = np.zeros(256, dtype=bool)
+    table[list(_ASCII_SPACE_BYTES)] = True
+    return table
 
 
 def _mix(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:

@@ -172,7 +172,8 @@ def _write(
     try:
         folder = scratch / name
         git = git_state(root, (raw, "pyproject.toml"))
-        created = created_at(git).strftime("%Y-%m-%dT%H:%M:%SZ")
+        moment = created_at(git)
+        created = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
         stats = _write_tables(root, folder, inputs, jobs)
         old = release_fingerprints(existing[previous] / DATA_FILES[0]) if previous else {}
         new = {i.id: i.sha256 for i in inputs}
@@ -214,7 +215,7 @@ def _write(
                 },
             ),
         )
-        write_zip(folder, scratch / f"{name}.zip", created_at(git))
+        write_zip(folder, scratch / f"{name}.zip", moment)
         target, archive = out / name, out / f"{name}.zip"
         _move_into_place(folder, target, scratch / f"{name}.zip", archive)
     except KeyboardInterrupt:

@@ -90,14 +90,6 @@ def record_columns(root: Path, paths: Sequence[str]) -> dict[str, list[Any]]:
     return columns
 
 
-def _freeze_inherited_heap() -> None:
-    """A forked worker inherits the parent's heap (the whole validation run): keep the cyclic
-    collector from walking it, and copying it page by page, over and over."""
-    import gc
-
-    gc.freeze()
-
-
 def column_chunks(
     root: Path, paths: Sequence[str], jobs: int, size: int = ROW_GROUP_SIZE
 ) -> Iterator[dict[str, list[Any]]]:
@@ -107,9 +99,9 @@ def column_chunks(
         for chunk in chunks:
             yield record_columns(root, chunk)
         return
-    from newsdata.parallel import _context
+    from newsdata.parallel import freeze_inherited_heap, worker_context
 
-    pool = _context().Pool(min(jobs, len(chunks)), _freeze_inherited_heap)
+    pool = worker_context().Pool(min(jobs, len(chunks)), freeze_inherited_heap)
     window = jobs + 1  # chunks in flight: memory stays bounded however large the corpus
     try:
         pending: deque[AsyncResult[dict[str, list[Any]]]] = deque()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 from newsdata.diagnostics import Diagnostic, Severity
@@ -30,7 +30,8 @@ class FileContext:
     text: str | None = None
     bad_utf8: tuple[int, ...] = ()
     doc: Document | None = None
-    lines: list[str] = field(default_factory=list)
+    #: Whether the bytes look binary (judged once, when the context is made).
+    binary: bool = False
 
 
 class Rule:

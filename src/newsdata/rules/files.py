@@ -8,7 +8,7 @@ from functools import cache
 
 from newsdata.diagnostics import Diagnostic, Severity
 from newsdata.discovery import Problem
-from newsdata.rawtext import Block, Document
+from newsdata.rawtext import Document
 from newsdata.rules.base import DocumentRule, FileContext, Rule
 
 __all__ = [
@@ -80,7 +80,7 @@ class BinaryFile(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: FileContext) -> Iterator[Diagnostic]:
-        if ctx.raw.is_binary:
+        if ctx.binary:
             yield self.found(ctx.path, None, "the file is binary, not UTF-8 text")
 
 
@@ -100,7 +100,8 @@ class ControlCharacter(Rule):
         if not _has_control(ctx):
             return
         count = 0
-        for number, line in enumerate(ctx.lines, start=1):
+        lines = ctx.doc.lines if ctx.doc is not None else []
+        for number, line in enumerate(lines, start=1):
             for match in _CONTROL.finditer(line):
                 count += 1
                 if count > _MAX_PER_FILE:
@@ -215,7 +216,7 @@ class Mojibake(DocumentRule):
     severity = Severity.WARNING
 
     def check_document(self, ctx: FileContext, doc: Document) -> Iterable[Diagnostic]:
-        for block in _text_blocks(doc):
+        for block in doc.text_blocks():
             if not block.text.isascii() and looks_like_mojibake(block.text):
                 import ftfy
 
@@ -262,11 +263,6 @@ def looks_like_mojibake(text: str) -> bool:
     if not spans:
         return False
     return bool(is_bad("\n".join(text[a:b] for a, b in spans)))
-
-
-def _text_blocks(doc: Document) -> list[Block]:
-    parts = [doc.title, doc.byline, doc.publication, *doc.paragraphs]
-    return [p for p in parts if p is not None]
 
 
 def _first_difference(text: str, fixed: str) -> str:

@@ -190,7 +190,7 @@ class HtmlRemnant(DocumentRule):
     severity = Severity.WARNING
 
     def check_document(self, ctx: FileContext, doc: Document) -> Iterator[Diagnostic]:
-        for block in _text_blocks(doc):
+        for block in doc.text_blocks():
             if "<" not in block.text and "&" not in block.text:
                 continue
             match = _html_remnant(block.text)
@@ -203,11 +203,6 @@ class HtmlRemnant(DocumentRule):
                     column=column,
                     hint="replace markup with plain text",
                 )
-
-
-def _text_blocks(doc: Document) -> list[Block]:
-    parts = [doc.title, doc.byline, doc.publication, *doc.paragraphs]
-    return [p for p in parts if p is not None]
 
 
 def _position(block: Block, offset: int) -> tuple[int, int]:
