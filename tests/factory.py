@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import random
 import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 _WORDS = (
     "government minister parliament election budget river city council school hospital court "
@@ -72,3 +75,30 @@ def data_repo(root: Path, pyproject: str, texts: list[str]) -> Path:
         (root / "raw" / "site" / f"{number}.txt").write_text(text, "utf-8")
     commit(root)
     return root
+
+
+#: A data repository's dataset table, for tests that build releases.
+DATASET_PYPROJECT = """[tool.newsdata.dataset]
+name = "test-news"
+title = "Test news"
+license = "CC-BY-4.0"
+contributors = ["Jane Doe"]
+"""
+
+
+def frictionless_validate(folder: Path) -> tuple[int, dict[str, Any]]:
+    """The real `frictionless validate --json` on a folder's datapackage.json: exit code, report."""
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "frictionless"),
+            "validate",
+            "--json",
+            "datapackage.json",
+        ],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    return done.returncode, json.loads(done.stdout)

@@ -35,7 +35,7 @@ from newsdata.package.croissant import CONFORMS_TO, PLACEHOLDER_URL, croissant_m
 from newsdata.package.metadata import DatasetMetadata
 from newsdata.pipeline import RunOptions
 from newsdata.schema import table_schema
-from tests.factory import article, data_repo
+from tests.factory import DATASET_PYPROJECT, article, data_repo
 
 pytestmark = [
     # mlcroissant's dependencies, not ours: rdflib's JSON-LD parser and pandas 3's deprecations.
@@ -43,12 +43,7 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore:The inplace keyword in DataFrame.reset_index"),
 ]
 
-PYPROJECT = """[tool.newsdata.dataset]
-name = "test-news"
-title = "Test news"
-license = "CC-BY-4.0"
-contributors = ["Jane Doe"]
-"""
+PYPROJECT = DATASET_PYPROJECT
 OPTIONS = RunOptions(use_cache=False, jobs=1)
 MLCROISSANT = Path(sys.executable).parent / "mlcroissant"
 #: Any network access would go to this dead proxy and fail: the tests must not need one.

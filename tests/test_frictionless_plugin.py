@@ -8,8 +8,6 @@ import csv
 import datetime as dt
 import hashlib
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +19,7 @@ from frictionless.resources import TableResource
 
 from frictionless_newsdata import ArrowParquetParser
 from newsdata.schema import table_schema
-
-FRICTIONLESS = Path(sys.executable).parent / "frictionless"
+from tests.factory import frictionless_validate
 
 ARROW_SCHEMA = pa.schema(
     [
@@ -120,21 +117,9 @@ def _errors(folder: Path) -> dict[str, set[str]]:
     return {task.name: {error.type for error in task.errors} for task in report.tasks}
 
 
-def _cli(folder: Path) -> tuple[int, dict[str, Any]]:
-    done = subprocess.run(
-        [str(FRICTIONLESS), "validate", "--json", "datapackage.json"],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    return done.returncode, json.loads(done.stdout)
-
-
 def test_frictionless_cli_and_api_accept_the_package(tmp_path: Path) -> None:
     _package(tmp_path, _rows())
-    code, report = _cli(tmp_path)
+    code, report = frictionless_validate(tmp_path)
     assert code == 0, report
     assert report["valid"] is True
     assert [task["name"] for task in report["tasks"]] == ["articles-parquet", "articles-csv"]
@@ -177,7 +162,7 @@ def test_the_cli_fails_on_a_wrong_parquet_hash(tmp_path: Path) -> None:
     descriptor = _package(tmp_path, _rows())
     descriptor["resources"][0]["hash"] = "sha256:" + "0" * 64
     _save(tmp_path, descriptor)
-    code, report = _cli(tmp_path)
+    code, report = frictionless_validate(tmp_path)
     assert code != 0
     assert report["valid"] is False
     assert [error["type"] for error in report["tasks"][0]["errors"]] == ["hash-count"]

@@ -17,14 +17,16 @@ from newsdata.model import SCHEMA_VERSION
 from newsdata.package import build_release
 from newsdata.package.verify import verify_release
 from newsdata.pipeline import RunOptions
-from tests.factory import article, commit, data_repo, git
+from tests.factory import (
+    DATASET_PYPROJECT,
+    article,
+    commit,
+    data_repo,
+    frictionless_validate,
+    git,
+)
 
-PYPROJECT = """[tool.newsdata.dataset]
-name = "test-news"
-title = "Test news"
-license = "CC-BY-4.0"
-contributors = ["Jane Doe"]
-"""
+PYPROJECT = DATASET_PYPROJECT
 OPTIONS = RunOptions(use_cache=False, jobs=1)
 
 
@@ -328,16 +330,8 @@ print("ok")
 
 def test_frictionless_validate_passes_on_a_built_release(repo: Path) -> None:
     folder = _build(repo)
-    frictionless = Path(sys.executable).parent / "frictionless"
-    done = subprocess.run(
-        [str(frictionless), "validate", "--json", "datapackage.json"],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    report = json.loads(done.stdout)
-    assert done.returncode == 0, done.stdout[-2000:]
+    code, report = frictionless_validate(folder)
+    assert code == 0, json.dumps(report)[-2000:]
     assert report["valid"] is True
     checked = {task["name"]: task for task in report["tasks"]}
     assert checked["articles"]["valid"] and checked["articles-csv"]["valid"]
