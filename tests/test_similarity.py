@@ -7,7 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsdata.similarity import (
+    _MULTIPLIER,
     _hashed_words,
+    _shingles,
     candidate_pairs,
     estimated_jaccard,
     signatures,
@@ -28,6 +30,31 @@ def test_bulk_word_hashes_match_one_body_at_a_time(bodies: list[str]) -> None:
     for body, hashed in zip(bodies, together, strict=True):
         assert len(hashed) == len(body.lower().split())
         assert list(hashed) == word_hashes(body)
+
+
+def _reference_shingles(words: list[int]) -> list[int]:
+    """Word 5-grams folded one by one (a body of one to four words is a single shingle)."""
+
+    def fold(values: list[int]) -> int:
+        out = 0
+        for value in values:
+            out = (out * _MULTIPLIER + value) % (1 << 64)
+        return out
+
+    if len(words) < 5:
+        return [fold(words)] if words else []
+    return [fold(words[i : i + 5]) for i in range(len(words) - 4)]
+
+
+@given(st.lists(st.lists(st.integers(0, (1 << 64) - 1), max_size=9), min_size=1, max_size=6))
+@settings(max_examples=200)
+def test_bulk_shingles_match_the_reference(bodies: list[list[int]]) -> None:
+    flat = np.array([w for body in bodies for w in body], dtype=np.uint64)
+    lengths = np.array([len(body) for body in bodies], dtype=np.int64)
+    shingles, counts = _shingles(flat, lengths)
+    expected = [_reference_shingles(body) for body in bodies]
+    assert counts.tolist() == [len(e) for e in expected]
+    assert shingles.tolist() == [s for e in expected for s in e]
 
 
 @given(st.lists(_ANY_TEXT, min_size=1, max_size=5), st.integers(0, 4))

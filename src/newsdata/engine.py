@@ -16,7 +16,7 @@ from newsdata.config import Settings
 from newsdata.diagnostics import Diagnostic, Severity
 from newsdata.discovery import Target
 from newsdata.rawtext import Document, parse_text
-from newsdata.reading import RawFile, decode, read_raw
+from newsdata.reading import BINARY_SAMPLE, RawFile, decode, read_raw
 from newsdata.registry import Registry, builtin_registry, load_registry_file
 from newsdata.results import FileResult
 from newsdata.rules import CORPUS_RULES, FILE_RULES, CorpusRule, DocumentRule, FileContext, Rule
@@ -94,7 +94,12 @@ class Validator:
         )
         if raw.data is None or raw.is_blank:
             return ctx
-        ctx.binary = raw.is_binary  # judged once: the rule ND103 reads it from here
+        # Both judged once: the rules ND103 and ND104 read them from here. Without control
+        # bytes, an ASCII start cannot look binary, so the closer look is skipped.
+        ctx.control_bytes = raw.has_control_bytes
+        ctx.binary = (ctx.control_bytes or not raw.data[:BINARY_SAMPLE].isascii()) and (
+            raw.is_binary
+        )
         if ctx.binary:
             return ctx
         text, bad = decode(raw.data)

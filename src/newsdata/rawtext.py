@@ -73,6 +73,7 @@ _BYLINE = re.compile(r"^by(?:\s+|$)(?P<rest>.*)$", re.IGNORECASE)
 _LINK = re.compile(r"\[(?P<name>(?:\\.|[^\\\]])*)\]\((?P<href>[^)]*)\)")
 _AUTHOR_SEPARATOR = re.compile(r"\s*(?:,\s*and\s+|,|\s+and\s+|\s*&\s*|;)\s*")
 _ESCAPED = re.compile(r"\\(.)")
+_ALNUM = re.compile(r"[^\W_]")
 _LINK_SPECIAL = re.compile(r"[\\\[\]]")
 
 
@@ -126,9 +127,9 @@ class Document:
         parts = [self.title, self.byline, self.publication, *self.paragraphs]
         return [part for part in parts if part is not None]
 
-    @property
+    @cached_property
     def body(self) -> str:
-        """The body text as the record stores it."""
+        """The body text as the record stores it (joined once: several rules read it)."""
         return "\n\n".join(p.text for p in self.paragraphs)
 
 
@@ -313,6 +314,8 @@ def parse_authors(byline: str) -> list[str]:
 def _plain_names(text: str) -> list[str]:
     # A plain name has a letter or digit: leftovers such as the ")" of a link whose target
     # itself holds parentheses are not authors.
+    if _ALNUM.search(text) is None:
+        return []  # only separators (", ", " and "): the common case between links
     parts = (part.strip() for part in _AUTHOR_SEPARATOR.split(text))
     return [part for part in parts if any(ch.isalnum() for ch in part)]
 

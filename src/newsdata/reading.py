@@ -7,12 +7,13 @@ import os
 import stat
 from dataclasses import dataclass
 
-__all__ = ["RawFile", "decode", "read_raw"]
+__all__ = ["BINARY_SAMPLE", "RawFile", "decode", "read_raw"]
 
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
-_BINARY_SAMPLE = 8192
+BINARY_SAMPLE = 8192
 _BINARY_RATIO = 0.10
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r")
+_C0_AND_DEL = _CONTROL_BYTES + b"\x7f"
 _MAX_REPORTED_BAD_SEQUENCES = 20
 
 
@@ -35,7 +36,7 @@ class RawFile:
         """Whether the file looks binary: many NULs, control bytes or invalid UTF-8 at its start."""
         if not self.data:
             return False
-        sample = self.data[:_BINARY_SAMPLE]
+        sample = self.data[:BINARY_SAMPLE]
         controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
         if sample.isascii():
             return controls / len(sample) > _BINARY_RATIO
@@ -43,6 +44,12 @@ class RawFile:
             "\ufffd".encode()
         )
         return (controls + max(invalid, 0)) / len(sample) > _BINARY_RATIO
+
+    @property
+    def has_control_bytes(self) -> bool:
+        """Whether the bytes hold a C0 control character (tab and line breaks aside) or DEL."""
+        data = self.data or b""
+        return len(data.translate(None, _C0_AND_DEL)) != len(data)
 
     @property
     def is_blank(self) -> bool:

@@ -18,6 +18,7 @@ _SPACES = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)
 def normalize_name(name: str) -> str:
     """The form names are matched in: case-folded, whitespace runs as one space."""
     return _SPACES.sub(" ", name).strip().casefold()

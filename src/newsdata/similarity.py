@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -47,7 +46,7 @@ _MAX_BUCKET = 64  # an LSH bucket larger than this pairs each member with its fi
 _UNSPACED = re.compile(
     r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]"
 )
-_ASCII_SPACE_BYTES = b" \t\n\r\x0b\x0c"
+_SPACED_WORD = re.compile(rb"[^\x00-\x20]+")
 _TOKEN = re.compile(
     r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|[^\s\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+"
 )
@@ -85,7 +84,12 @@ def words(body: str) -> list[str]:
 
 def word_hashes(body: str) -> list[int]:
     """Stable 64-bit hashes of the body's words, in order (the slow, simple reference)."""
-    return [int(h) for h in _hashed_words([body])[0]]
+    if is_unspaced(body):
+        return [int(h) for h in _hashed_words([body])[0]]
+    return [
+        spaced_word_hash(word)
+        for word in _SPACED_WORD.findall(body.lower().encode("utf-8", "surrogatepass"))
+    ]
 
 
 _RENSA_USED = [False]
@@ -103,9 +107,24 @@ def signatures(bodies: Sequence[str]) -> npt.NDArray[np.uint32]:
     gets a row of the maximum value, which matches nothing.
     """
     import numpy as np
-    from rensa import RMinHash
 
     _RENSA_USED[0] = True
+    out = np.full((len(bodies), NUM_PERM), np.iinfo(np.uint32).max, dtype=np.uint32)
+    start, size = 0, 0
+    for end, body in enumerate([*bodies, None]):
+        if body is None or (size and size + len(body) > _CHUNK_BYTES):
+            # A chunk at a time: its numpy arrays stay small, in the CPU cache and in memory
+            # the allocator already holds (large arrays cost fresh pages on every call).
+            out[start:end] = _chunk_signatures(bodies[start:end])
+            start, size = end, 0
+        size += len(body or "")
+    return out
+
+
+def _chunk_signatures(bodies: Sequence[str]) -> npt.NDArray[np.uint32]:
+    import numpy as np
+    from rensa import RMinHash
+
     per_body = _hashed_words(bodies)
     lengths = np.fromiter((len(h) for h in per_body), dtype=np.int64, count=len(per_body))
     flat = np.concatenate(per_body) if per_body else np.zeros(0, np.uint64)
@@ -143,52 +162,59 @@ def _hashed_words(bodies: Sequence[str]) -> list[npt.NDArray[np.uint64]]:
     return out
 
 
-_CHUNK_BYTES = 1 << 18  # keeps the numpy temporaries in the CPU cache
-_POWER = 1099511628211  # odd, so it has an inverse modulo 2**64
-_powers: list[npt.NDArray[np.uint64]] = []
+_CHUNK_BYTES = 1 << 17  # text per numpy pass: the temporaries stay in the CPU cache
+_WORD_MASKS = tuple((1 << (8 * n)) - 1 for n in range(9))
 
 
-def _power_tables(length: int) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
-    """P**k and P**-k modulo 2**64 for k < length (grown on demand, kept for the process)."""
-    import numpy as np
+def spaced_word_hash(word: bytes) -> int:
+    """The 64-bit hash of one word of spaced text (the reference for the bulk version).
 
-    if not _powers or len(_powers[0]) < length:
-        size = max(length, _CHUNK_BYTES + 1)
-        forward = np.full(size, _POWER, dtype=np.uint64)
-        forward[0] = 1
-        backward = np.full(size, pow(_POWER, -1, 1 << 64), dtype=np.uint64)
-        backward[0] = 1
-        _powers[:] = [np.cumprod(forward, dtype=np.uint64), np.cumprod(backward, dtype=np.uint64)]
-    return _powers[0], _powers[1]
+    It reads the word's length and its first and last eight bytes (all of it up to sixteen
+    bytes): words that differ only in the middle of a longer word share a hash, a negligible
+    loss for near-duplicate estimates that lets numpy hash every word of a batch with a few
+    gathers instead of a pass over every byte.
+    """
+    first = int.from_bytes(word[:8], "little")
+    last = int.from_bytes(word[-8:], "little") if len(word) > 8 else 0
+    inner = _mix_int((last + len(word)) & _U64)
+    return _mix_int((first + inner) & _U64)
+
+
+_U64 = (1 << 64) - 1
+
+
+def _mix_int(x: int) -> int:
+    x ^= x >> 30
+    x = (x * 0xBF58476D1CE4E5B9) & _U64
+    x ^= x >> 27
+    x = (x * 0x94D049BB133111EB) & _U64
+    return x ^ (x >> 31)
 
 
 def _bulk_word_hashes(bodies: Sequence[str]) -> list[npt.NDArray[np.uint64]]:
-    """Polynomial hashes of every whitespace-separated word of many bodies, in a few numpy
-    passes over their UTF-8 bytes instead of one Python call per word."""
+    """`spaced_word_hash` of every word of many bodies, in a few numpy passes over their
+    lowercased UTF-8 bytes instead of one Python call per word. A word is a run of bytes above
+    0x20 (ASCII spaces and control characters separate words)."""
     import numpy as np
 
     encoded = [body.lower().encode("utf-8", "surrogatepass") for body in bodies]
-    data = np.frombuffer(b" ".join(encoded) + b" ", dtype=np.uint8)
-    forward, backward = _power_tables(len(data))
-    letters = ~_ascii_space_table()[data]
-    edges = np.diff(letters.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    prefix = np.cumsum(data.astype(np.uint64) * forward[: len(data)], dtype=np.uint64)
-    before = np.where(starts > 0, prefix[starts - 1], np.uint64(0))
-    hashes = _mix((prefix[ends - 1] - before) * backward[starts])
-    body_starts = np.cumsum([0] + [len(e) + 1 for e in encoded[:-1]])
+    joined = b" " + b" ".join(encoded) + b" " * 9  # room for an 8-byte read past any word
+    data = np.frombuffer(joined, dtype=np.uint8)
+    in_word = data > 32
+    edges = np.flatnonzero(in_word[1:] != in_word[:-1]) + 1
+    starts, ends = edges[0::2], edges[1::2]
+    lengths = ends - starts
+    # Every 8-byte window of the buffer, read little-endian (an overlapping, unaligned view).
+    windows = np.ndarray(shape=(len(data) - 7,), dtype="<u8", buffer=joined, strides=(1,))
+    masks = np.array(_WORD_MASKS, dtype=np.uint64)
+    first = windows[starts] & masks[np.minimum(lengths, 8)]
+    last = np.zeros(len(starts), dtype=np.uint64)
+    long_words = np.flatnonzero(lengths > 8)
+    last[long_words] = windows[ends[long_words] - 8]
+    hashes = _mix(first + _mix(last + lengths.astype(np.uint64)))
+    body_starts = np.cumsum([1] + [len(e) + 1 for e in encoded[:-1]])
     cuts = np.searchsorted(starts, body_starts[1:])
     return list(np.split(hashes, cuts))
-
-
-@cache
-def _ascii_space_table() -> npt.NDArray[np.bool_]:
-    """Which of the 256 byte values are ASCII whitespace (built once)."""
-    import numpy as np
-
-    table = np.zeros(256, dtype=bool)
-    table[list(_ASCII_SPACE_BYTES)] = True
-    return table
 
 
 def _mix(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
@@ -196,10 +222,11 @@ def _mix(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     import numpy as np
 
     x = values ^ (values >> np.uint64(30))
-    x = x * np.uint64(0xBF58476D1CE4E5B9)
-    x = x ^ (x >> np.uint64(27))
-    x = x * np.uint64(0x94D049BB133111EB)
-    return np.asarray(x ^ (x >> np.uint64(31)), dtype=np.uint64)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return x
 
 
 _MULTIPLIER = 0x9E3779B97F4A7C15  # odd: multiplication by it is a bijection mod 2**64
@@ -217,7 +244,9 @@ def _shingles(
     if len(flat) >= k:
         combined = flat[: len(flat) - k + 1].copy()
         for offset in range(1, k):
-            combined = combined * multiplier + flat[offset : len(flat) - k + 1 + offset]
+            # In place: a batch's arrays are large, and each new one costs fresh pages.
+            combined *= multiplier
+            combined += flat[offset : len(flat) - k + 1 + offset]
     else:
         combined = np.zeros(0, dtype=np.uint64)
     pieces: list[npt.NDArray[np.uint64]] = []

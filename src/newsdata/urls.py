@@ -80,17 +80,24 @@ def canonical_url(url: str) -> str:
     host = host.removeprefix("www.")
     port = _port(parts)
     netloc = f"{host}:{port}" if port and port not in (80, 443) else host
-    path = re.sub(r"/{2,}", "/", parts.path or "/")
+    path = parts.path or "/"
+    if "//" in path:
+        path = _SLASHES.sub("/", path)
     if len(path) > 1:
         path = path.rstrip("/")
-    query = urlencode(
-        sorted(
-            (k, v)
-            for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            if not is_tracking_parameter(k)
+    query = ""
+    if parts.query:
+        query = urlencode(
+            sorted(
+                (k, v)
+                for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                if not is_tracking_parameter(k)
+            )
         )
-    )
     return urlunsplit(("https", netloc, path, query, ""))
+
+
+_SLASHES = re.compile(r"/{2,}")
 
 
 def _port(parts: SplitResult) -> int | None:

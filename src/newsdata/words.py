@@ -30,8 +30,12 @@ def has_words(text: str, count: int) -> bool:
     if not text.isascii() and _UNSPACED_CHARACTER.search(text):
         return count_words(text) >= count
     # Without CJK text a word is a whitespace-separated token with a letter or digit in it,
-    # exactly what _WORD matches; str.split with a limit stops early.
-    tokens = text.split(None, count)
+    # exactly what _WORD matches; str.split with a limit stops early. Most tokens are plain
+    # words, counted in C first; only when that falls short is each token looked at.
+    ahead = text.split(None, 2 * count)
+    if sum(map(str.isalnum, ahead)) >= count:
+        return True
+    tokens = ahead[: count + 1]
     found = 0
     for token in tokens[:count]:
         if token.isalnum() or _ALNUM.search(token):

@@ -32,6 +32,8 @@ class FileContext:
     doc: Document | None = None
     #: Whether the bytes look binary (judged once, when the context is made).
     binary: bool = False
+    #: Whether the bytes hold C0 control characters or DEL (judged once, likewise).
+    control_bytes: bool = False
 
 
 class Rule:

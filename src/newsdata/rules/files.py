@@ -115,16 +115,13 @@ class ControlCharacter(Rule):
                 )
 
 
-_C0_AND_DEL = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
-
-
 def _has_control(ctx: FileContext) -> bool:
     """A quick screen on the bytes: C0 controls and DEL directly, C1 controls (U+0080-U+009F,
     UTF-8 C2 80-C2 9F) only when a C2 byte is there at all."""
     data = ctx.raw.data
     if ctx.text is None or data is None:
         return False
-    if len(data.translate(None, _C0_AND_DEL)) != len(data):
+    if ctx.control_bytes:
         return True
     return b"\xc2" in data and _CONTROL.search(ctx.text) is not None
 

@@ -69,7 +69,10 @@ class OddWhitespace(DocumentRule):
         ):
             if block is None:
                 continue
-            match = _ODD_SPACE.search(block.text)
+            text = block.text
+            if text.isascii() and text.isprintable() and "  " not in text:
+                continue  # only a plain single space can be there: nothing to report
+            match = _ODD_SPACE.search(text)
             if match:
                 yield self.found(
                     ctx.path,

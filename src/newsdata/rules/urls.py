@@ -22,7 +22,8 @@ _HOST = re.compile(
 
 def url_problem(url: str) -> str | None:
     """What is wrong with a URL, or None when it is an absolute http(s) URL with a real host."""
-    if any(ch.isspace() for ch in url):
+    # isprintable() is False for every whitespace character but the plain space.
+    if " " in url or (not url.isprintable() and any(ch.isspace() for ch in url)):
         return "the URL contains whitespace"
     try:
         parts = urlsplit(url)
@@ -83,6 +84,8 @@ class TrackingParameters(DocumentRule):
         try:
             query = urlsplit(doc.url_text).query
         except ValueError:
+            return
+        if not query:
             return
         names = sorted(
             {k for k, _ in parse_qsl(query, keep_blank_values=True) if is_tracking_parameter(k)}
