@@ -6,15 +6,19 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import newsdata.package.build as build_module
 from newsdata.cli import cli
 from newsdata.errors import ReleaseError, ReleaseRefusedError, ValidationFailedError
 from newsdata.model import SCHEMA_VERSION
 from newsdata.package import build_release
+from newsdata.package.records import COLUMNS, arrow_schema, authors_json, columns_batch
 from newsdata.package.verify import verify_release
 from newsdata.pipeline import RunOptions
 from tests.factory import (
@@ -109,6 +113,34 @@ def test_rebuilding_the_same_commit_is_byte_identical(repo: Path) -> None:
     zip_a = repo / "a" / "test-news-1.0.0.zip"
     zip_b = repo / "b" / "test-news-1.0.0.zip"
     assert zip_a.read_bytes() == zip_b.read_bytes()
+
+
+def test_records_from_validation_and_from_the_cache_make_the_same_release(
+    repo: Path, tmp_path: Path
+) -> None:
+    # Cold: every record comes from the validation pass. Warm: validation is served from the
+    # cache, so every record is made by the second pass. Two workers: a third way.
+    cold = build_release("1.0", repo / "a", options=OPTIONS, root=repo).path
+    cache = RunOptions(cache_dir=tmp_path / "cache", jobs=1)
+    build_release("1.0", repo / "warm-up", options=cache, root=repo)
+    warm = build_release("1.0", repo / "b", options=cache, root=repo).path
+    parallel = build_release(
+        "1.0", repo / "c", options=RunOptions(use_cache=False, jobs=2), root=repo
+    ).path
+    for path in sorted(p for p in cold.rglob("*") if p.is_file()):
+        for other in (warm, parallel):
+            assert path.read_bytes() == (other / path.relative_to(cold)).read_bytes(), path.name
+
+
+def test_a_file_that_differs_from_what_validation_saw_is_refused(repo: Path) -> None:
+    inputs = [build_module._Input("a" * 16, "raw/x.txt", 10, "0" * 64)]
+    chunk = {"id": ["a" * 16], "source_path": ["raw/x.txt"], "source_sha256": ["1" * 64]}
+    with pytest.raises(ReleaseError, match="changed while packaging"):
+        list(build_module._as_validated(iter([chunk]), inputs))
+    chunk["source_sha256"] = ["0" * 64]
+    assert list(build_module._as_validated(iter([chunk]), inputs)) == [chunk]
+    with pytest.raises(ReleaseError, match="has no record"):
+        list(build_module._as_validated(iter([]), inputs))
 
 
 def test_source_date_epoch_sets_created(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -356,3 +388,33 @@ def test_records_are_the_same_on_one_or_two_processes(repo: Path) -> None:
     two = list(column_chunks(repo, paths, jobs=2, size=2))
     assert one == two
     assert [len(chunk["id"]) for chunk in two] == [2, 2, 1]
+
+
+@given(st.lists(st.text(max_size=12), max_size=4))
+@settings(max_examples=300)
+def test_authors_json_is_json_dumps(authors: list[str]) -> None:
+    assert authors_json(authors) == json.dumps(authors, ensure_ascii=False)
+
+
+_NAMES = st.text(st.characters(exclude_categories=("Cs",)), max_size=8)
+
+
+@given(
+    st.lists(
+        st.tuples(_NAMES, st.lists(_NAMES, max_size=3), st.dates(), st.integers(0, 2**62)),
+        max_size=6,
+    )
+)
+@settings(max_examples=100)
+def test_columns_batch_matches_pyarrow_conversion(
+    rows: list[tuple[str, list[str], Any, int]],
+) -> None:
+    import pyarrow as pa
+
+    columns = {name: [row[0] for row in rows] for name in COLUMNS}
+    columns["authors"] = [row[1] for row in rows]
+    columns["published"] = [row[2] for row in rows]
+    columns["word_count"] = [row[3] for row in rows]
+    batch = columns_batch(columns)
+    batch.validate(full=True)
+    assert batch.equals(pa.RecordBatch.from_pydict(columns, schema=arrow_schema()))

@@ -207,7 +207,7 @@ def test_a_long_title_glued_to_its_byline_is_still_split() -> None:
     assert [b.line for b in doc.merged_header_lines] == [1]
 
 
-@given(st.text(st.sampled_from("ab1 _-—\n\t.東ア가ไ\u3000\xa0’"), max_size=40))
+@given(st.text(st.sampled_from("ab1 _-—\n\t.東ア가ไ\u3000\xa0’\x01&é\x1c"), max_size=40))
 @settings(max_examples=300)
 def test_fast_word_count_matches_the_definition(text: str) -> None:
     from newsdata.words import _WORD, count_words, has_words
@@ -215,6 +215,14 @@ def test_fast_word_count_matches_the_definition(text: str) -> None:
     expected = len(_WORD.findall(text))
     assert count_words(text) == expected
     assert has_words(text, 3) == (expected >= 3)
+
+
+@given(st.text(st.characters(max_codepoint=127), max_size=40))
+@settings(max_examples=300)
+def test_ascii_word_count_matches_the_definition(text: str) -> None:
+    from newsdata.words import _WORD, count_words
+
+    assert count_words(text) == len(_WORD.findall(text))
 
 
 @given(st.text(st.sampled_from("ab \n\t\u3000\xa0."), min_size=1, max_size=12))

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from newsdata import __version__
 from newsdata.config import Settings
@@ -18,7 +18,7 @@ from newsdata.discovery import Target
 from newsdata.rawtext import Document, parse_text
 from newsdata.reading import BINARY_SAMPLE, RawFile, decode, read_raw
 from newsdata.registry import Registry, builtin_registry, load_registry_file
-from newsdata.results import FileResult
+from newsdata.results import RECORD_COLUMNS, FileResult
 from newsdata.rules import CORPUS_RULES, FILE_RULES, CorpusRule, DocumentRule, FileContext, Rule
 from newsdata.rules.corpus import body_hash
 from newsdata.rules.dates import FutureDate
@@ -180,9 +180,10 @@ def _sha(raw: RawFile) -> str | None:
 
 
 def check_batch(
-    validator: Validator, items: Sequence[BatchItem], *, signatures: bool
+    validator: Validator, items: Sequence[BatchItem], *, signatures: bool, records: bool = False
 ) -> list[FileResult]:
-    """Check a batch of files; with signatures, attach each body's MinHash signature.
+    """Check a batch of files; with signatures, attach each body's MinHash signature; with
+    records, each readable file's record (so packaging needs no second read and parse).
 
     Each stage runs over the whole batch before the next (read all, parse all, check all):
     measured ~30% faster than file by file, as each stage's code and data stay in the CPU cache.
@@ -201,7 +202,23 @@ def check_batch(
         matrix = compute([contexts[i].doc.body for i in with_body])  # type: ignore[union-attr]
         for row, index in enumerate(with_body):
             results[index].signature = matrix[row].tobytes()
+    if records:
+        for ctx, result in zip(contexts, results, strict=True):
+            result.record = _record_values(ctx)
     return results
+
+
+def _record_values(ctx: FileContext) -> tuple[Any, ...] | None:
+    """The file's record as column values (source_path empty), or None if it makes none."""
+    from pydantic import ValidationError
+
+    if ctx.doc is None:
+        return None
+    try:
+        article = record(ctx.doc, "-", ctx.raw.sha256)
+    except (ValueError, ValidationError):
+        return None
+    return tuple("" if name == "source_path" else getattr(article, name) for name in RECORD_COLUMNS)
 
 
 def _registry(settings: Settings) -> Registry:

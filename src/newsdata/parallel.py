@@ -17,7 +17,7 @@ __all__ = ["BATCH_SIZE", "default_jobs", "freeze_inherited_heap", "run_batches",
 #: enough that memory stays flat and the progress bar moves.
 BATCH_SIZE = 256
 
-_WORKER: tuple[Validator, bool] | None = None
+_WORKER: tuple[Validator, bool, bool] | None = None
 _BATCHES = [0]
 
 
@@ -36,17 +36,17 @@ def freeze_inherited_heap() -> None:
     gc.freeze()
 
 
-def _initialize(settings: Settings, signatures: bool) -> None:
+def _initialize(settings: Settings, signatures: bool, records: bool) -> None:
     global _WORKER
-    _WORKER = (Validator(settings, defer_volatile=True), signatures)
+    _WORKER = (Validator(settings, defer_volatile=True), signatures, records)
     freeze_inherited_heap()
     gc.disable()  # per-file garbage is acyclic: the collector runs every 64 batches only
 
 
 def _work(items: Sequence[BatchItem]) -> list[FileResult]:
     assert _WORKER is not None
-    validator, signatures = _WORKER
-    results = check_batch(validator, items, signatures=signatures)
+    validator, signatures, records = _WORKER
+    results = check_batch(validator, items, signatures=signatures, records=records)
     _BATCHES[0] += 1
     if _BATCHES[0] % 64 == 0:
         gc.collect()
@@ -79,6 +79,7 @@ def run_batches(
     *,
     jobs: int,
     signatures: bool,
+    records: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[FileResult]:
     """Check every item, on `jobs` processes, yielding results in the items' order."""
@@ -86,12 +87,12 @@ def run_batches(
     if jobs <= 1 or len(batches) <= 1:
         validator = Validator(settings, defer_volatile=True)
         for batch in batches:
-            yield from check_batch(validator, batch, signatures=signatures)
+            yield from check_batch(validator, batch, signatures=signatures, records=records)
             if progress:
                 progress(len(batch))
         return
     context = worker_context()
-    pool = context.Pool(min(jobs, len(batches)), _initialize, (settings, signatures))
+    pool = context.Pool(min(jobs, len(batches)), _initialize, (settings, signatures, records))
     try:
         for batch, results in zip(batches, pool.imap(_work, batches), strict=True):
             yield from results

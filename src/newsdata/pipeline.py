@@ -6,6 +6,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from newsdata.cache import ResultCache, StatKey, stat_key
 from newsdata.config import Settings
@@ -32,6 +33,9 @@ class RunOptions:
     cache_dir: Path | None = None
     root: Path | None = None
     progress: Callable[[int, int], None] | None = field(default=None, compare=False)
+    #: Packaging: called with each freshly checked file's real path and record values (files
+    #: served from the cache are not read, so they have none).
+    records: Callable[[str, tuple[Any, ...]], None] | None = field(default=None, compare=False)
 
 
 @dataclass(slots=True)
@@ -187,8 +191,19 @@ def _compute(
             progress(done, len(units))
 
     items = [BatchItem(u.target.path, u.target) for u in todo]
-    results = run_batches(settings, items, jobs=jobs, signatures=signatures, progress=advance)
+    sink = options.records
+    results = run_batches(
+        settings,
+        items,
+        jobs=jobs,
+        signatures=signatures,
+        records=sink is not None,
+        progress=advance,
+    )
     for unit, result in zip(todo, results, strict=True):
+        if sink is not None and result.record is not None:
+            sink(unit.order, result.record)
+            result.record = None  # handed over: records never pile up here
         unit.result = result
         unit.fresh = True
 

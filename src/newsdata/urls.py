@@ -112,15 +112,19 @@ def article_id(url: str) -> str:
     return hashlib.sha256(canonical_url(url).encode("utf-8")).hexdigest()[:16]
 
 
-# A date written into the URL's path. Each pattern is anchored on path-segment boundaries so that
-# long numeric ids (``/AEN20190820002300325``) are never read as dates.
-_SEP = r"(?:/|$|[-_.])"
-_DATE_PATTERNS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"/(?P<y>(?:19|20)\d\d)/(?P<m>\d{1,2})/(?P<d>\d{1,2})" + _SEP),  # /2013/04/06/
-    re.compile(r"/(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)" + _SEP),  # /2013-04-06/
-    re.compile(r"/(?P<y>(?:19|20)\d\d)(?P<m>\d\d)(?P<d>\d\d)" + _SEP),  # /20130406/
-    re.compile(r"/(?P<y>(?:19|20)\d\d)(?P<m>\d\d)/(?P<d>\d\d)" + _SEP),  # /201311/17/
-    re.compile(r"/(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)/(?P<d>\d\d)" + _SEP),  # /2023-11/17/
+# A date written into the URL's path, in one of five shapes after a four-digit year
+# (/2013/04/06/, /2013-04-06/, /20130406/, /201311/17/, /2023-11/17/), anchored on path-segment
+# boundaries so that long numeric ids (``/AEN20190820002300325``) are never read as dates. One
+# pattern for all five: the shapes differ in the character after the year or the month, so at
+# most one of them matches at any position.
+_DATE_IN_PATH = re.compile(
+    r"/(?P<y>(?:19|20)\d\d)"
+    r"(?:/(?P<m1>\d{1,2})/(?P<d1>\d{1,2})"
+    r"|-(?P<m2>\d\d)-(?P<d2>\d\d)"
+    r"|(?P<m3>\d\d)(?P<d3>\d\d)"
+    r"|(?P<m4>\d\d)/(?P<d4>\d\d)"
+    r"|-(?P<m5>\d\d)/(?P<d5>\d\d))"
+    r"(?:/|$|[-_.])"
 )
 
 
@@ -131,13 +135,13 @@ def date_in_path(url: str) -> dt.date | None:
         path = urlsplit(url).path
     except ValueError:
         return None
-    found: list[tuple[int, dt.date]] = []
-    for pattern in _DATE_PATTERNS:
-        for match in pattern.finditer(path):
-            try:
-                day = dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
-            except ValueError:
-                continue
-            found.append((match.start(), day))
-            break
-    return min(found)[1] if found else None
+    if "/19" not in path and "/20" not in path:
+        return None
+    position = 0
+    while match := _DATE_IN_PATH.search(path, position):
+        year, month, day = (int(x) for x in match.groups() if x is not None)
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            position = match.start() + 1  # not a real date: look further on
+    return None

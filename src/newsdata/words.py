@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import filterfalse
 
 __all__ = ["count_words", "has_words"]
 
@@ -14,6 +15,11 @@ _UNSPACED = (
 )
 _UNSPACED_CHARACTER = re.compile(rf"[{_UNSPACED}]")
 _ALNUM = re.compile(r"[^\W_]")
+_ASCII_SYMBOLS = "".join(ch for ch in map(chr, range(128)) if not ch.isalnum())
+_ASCII_SYMBOL_BYTES = bytes(b for b in range(128) if not (chr(b).isalnum() or chr(b).isspace()))
+_ASCII_LETTERS = bytes(
+    ord("a") if chr(b).isalnum() else ord(" ") if chr(b).isspace() else b for b in range(256)
+)
 _WORD = re.compile(rf"[{_UNSPACED}]|[^\s{_UNSPACED}]*[^\W_][^\s{_UNSPACED}]*")
 
 
@@ -22,7 +28,23 @@ def count_words(text: str) -> int:
     if not text.isascii() and _UNSPACED_CHARACTER.search(text):
         return len(_WORD.findall(text))
     # Without CJK text a word is a whitespace-separated token with a letter or digit in it.
-    return sum(1 for token in text.split() if token.isalnum() or _ALNUM.search(token))
+    if text.isascii():
+        # In C, without making a string per token: drop punctuation, symbols and controls,
+        # turn letters and digits into "a" and whitespace into " "; each run of "a" left is
+        # a token that had a letter or digit.
+        letters = text.encode("ascii").translate(_ASCII_LETTERS, _ASCII_SYMBOL_BYTES)
+        return letters.count(b"a ") + letters.endswith(b"a")
+    # Every token counts, less those without a letter or digit; only tokens that are not all
+    # letters and digits (str.isalnum, in C) are looked at one by one.
+    tokens = text.split()
+    count = len(tokens)
+    for token in filterfalse(str.isalnum, tokens):
+        if token.isascii():
+            if not token.strip(_ASCII_SYMBOLS):
+                count -= 1  # ASCII punctuation, symbols and controls only
+        elif _ALNUM.search(token) is None:
+            count -= 1
+    return count
 
 
 def has_words(text: str, count: int) -> bool:

@@ -12,7 +12,7 @@ __all__ = ["write_zip"]
 # cost 1.3 s per 100 MB (level 1) for a copy of what the Parquet file holds in a fifth of the
 # space. Stored entries also stream and seek straight out of the zip.
 _STORED_SUFFIXES = {".parquet", ".csv", ".zip"}
-_LEVEL = 9  # the small text files (descriptor, card, provenance) compress well
+_LEVEL = 6  # the text files (descriptor, card, provenance) compress well; 9 costs twice the time
 
 
 def write_zip(folder: Path, target: Path, created: dt.datetime) -> None:

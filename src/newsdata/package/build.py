@@ -6,12 +6,16 @@ end, so a failed or interrupted build (an error, a full disk, Ctrl-C) leaves not
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import itertools
 import json
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -28,12 +32,15 @@ from newsdata.package.descriptor import datapackage, file_facts
 from newsdata.package.metadata import DatasetMetadata, load_metadata
 from newsdata.package.provenance import created_at, git_state, library_versions
 from newsdata.package.records import (
+    PARQUET_OPTIONS,
     ROW_GROUP_SIZE,
     arrow_schema,
     column_chunks,
     columns_batch,
     csv_batch,
+    csv_write_options,
 )
+from newsdata.package.spool import RecordSpool
 from newsdata.package.stats import ReleaseStats
 from newsdata.package.version import Version, check_new_version, existing_releases
 from newsdata.parallel import default_jobs
@@ -86,20 +93,56 @@ def build_release(
     previous = check_new_version(wanted, existing)
     if previous is not None:
         _check_schema_bump(wanted, previous, existing[previous])
-    options = replace(options or RunOptions(), root=root)
-    checked = run([root / settings.raw], settings, options)
-    report = checked.report
-    if report.errors:
-        raise ValidationFailedError(
-            f"the corpus has {report.errors} error(s): nothing written", report
+    with RecordSpool(out) as spool:
+        # One pass: validation also makes each file's record, set aside in the spool.
+        sink, writing_libraries = spool.sink(root), _BackgroundImport("pyarrow.parquet")
+
+        def keep(real: str, values: tuple[Any, ...]) -> None:
+            writing_libraries.start()  # the workers are running: nothing forks from here on
+            sink(real, values)
+
+        options = replace(options or RunOptions(), root=root, records=keep)
+        checked = run([root / settings.raw], settings, options)
+        writing_libraries.join()
+        report = checked.report
+        if report.errors:
+            raise ValidationFailedError(
+                f"the corpus has {report.errors} error(s): nothing written", report
+            )
+        inputs = _inputs(checked)
+        del checked  # every file's validation result: only the inputs are needed from here
+        jobs = options.jobs or default_jobs()
+        return _write(
+            root, out, meta, wanted, previous, existing, inputs, report, settings.raw, jobs, spool
         )
-    inputs = _inputs(checked)
-    del checked  # every file's validation result: only the inputs are needed from here
-    jobs = options.jobs or default_jobs()
-    release = _write(
-        root, out, meta, wanted, previous, existing, inputs, report, settings.raw, jobs
-    )
-    return release
+
+
+class _BackgroundImport:
+    """Import modules on a thread while the main one waits for the validation workers:
+    pyarrow takes 0.3-0.5 s to import, which packaging would otherwise spend after validation.
+
+    Started only once the workers exist, and joined before anything forks again: a process
+    forked while another thread is importing could inherit a module lock nobody releases.
+    """
+
+    def __init__(self, *modules: str) -> None:
+        self._thread = threading.Thread(target=self._run, args=modules, daemon=True)
+        self._started = False
+
+    @staticmethod
+    def _run(*modules: str) -> None:
+        for module in modules:
+            with contextlib.suppress(Exception):  # the real import reports it, in the main thread
+                importlib.import_module(module)
+
+    def start(self) -> None:
+        if not self._started:
+            self._started = True
+            self._thread.start()
+
+    def join(self) -> None:
+        if self._started:
+            self._thread.join()
 
 
 def _check_schema_bump(wanted: Version, previous: Version, path: Path) -> None:
@@ -165,6 +208,7 @@ def _write(
     report: Report,
     raw: str,
     jobs: int,
+    spool: RecordSpool,
 ) -> Release:
     name = f"{meta.name}-{version}"
     out.mkdir(parents=True, exist_ok=True)
@@ -174,7 +218,7 @@ def _write(
         git = git_state(root, (raw, "pyproject.toml"))
         moment = created_at(git)
         created = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-        stats = _write_tables(root, folder, inputs, jobs)
+        stats = _write_tables(root, folder, inputs, jobs, spool)
         old = release_fingerprints(existing[previous] / DATA_FILES[0]) if previous else {}
         new = {i.id: i.sha256 for i in inputs}
         _write_text(
@@ -240,30 +284,80 @@ def _move_into_place(folder: Path, target: Path, built_zip: Path, archive: Path)
         raise
 
 
-def _write_tables(root: Path, folder: Path, inputs: Sequence[_Input], jobs: int) -> ReleaseStats:
+def _write_tables(
+    root: Path, folder: Path, inputs: Sequence[_Input], jobs: int, spool: RecordSpool
+) -> ReleaseStats:
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
     (folder / "data").mkdir(parents=True)
     stats = ReleaseStats()
     schema = arrow_schema()
-    # Workers parse small chunks (better balance across cores); rows are regrouped here into
-    # fixed-size row groups, so the files do not depend on the number of workers.
-    chunks = _regrouped(column_chunks(root, [i.path for i in inputs], jobs, ROW_GROUP_SIZE // 4))
-    options = pacsv.WriteOptions(eol="\r\n", quoting_style="needed")
+    # Files whose validation came from the cache were not read in this run: their records
+    # are made now (in parallel, small chunks for balance) and join the others in the spool.
+    missing = [i.path for i in inputs if i.path not in spool.paths]
+    for chunk in column_chunks(root, missing, jobs, ROW_GROUP_SIZE // 4):
+        spool.add_columns(chunk)
+    # Rows are regrouped into fixed-size row groups: the files depend on nothing but the rows.
+    chunks = _regrouped(_as_validated(spool.columns(ROW_GROUP_SIZE), inputs))
     csv_schema = csv_batch(_empty_batch(schema)).schema
     with (
-        pq.ParquetWriter(
-            folder / DATA_FILES[0], schema, compression="zstd", compression_level=3, version="2.6"
-        ) as parquet,
-        pacsv.CSVWriter(folder / DATA_FILES[1], csv_schema, write_options=options) as table,
+        pq.ParquetWriter(folder / DATA_FILES[0], schema, **PARQUET_OPTIONS) as parquet,
+        pacsv.CSVWriter(
+            folder / DATA_FILES[1], csv_schema, write_options=csv_write_options()
+        ) as table,
+        ThreadPoolExecutor(2, thread_name_prefix="newsdata-write") as writers,
     ):
+        # pyarrow encodes, compresses and writes without the GIL: the Parquet and the CSV
+        # writer each take a thread, while this one prepares the next row group.
+        writing: list[Future[None]] = []
         for columns in chunks:
             stats.add_columns(columns)
             batch = columns_batch(columns)
-            parquet.write_batch(batch, row_group_size=ROW_GROUP_SIZE)
-            table.write_batch(csv_batch(batch))
+            text = csv_batch(batch)
+            for done in writing:
+                done.result()  # in order, one row group at a time per file; errors surface
+            writing = [
+                writers.submit(parquet.write_batch, batch, row_group_size=ROW_GROUP_SIZE),
+                writers.submit(table.write_batch, text),
+            ]
+        for done in writing:
+            done.result()
     return stats
+
+
+def _as_validated(
+    chunks: Iterator[dict[str, list[Any]]], inputs: Sequence[_Input]
+) -> Iterator[dict[str, list[Any]]]:
+    """The chunks, checked against what validation saw: same files, same order, same bytes
+    (a file edited while packaging is refused, not published half-checked)."""
+    done = 0
+    for chunk in chunks:
+        expected = inputs[done : done + len(chunk["id"])]
+        done += len(chunk["id"])
+        # Whole columns compared at once (in C); a row is looked for only on a mismatch.
+        if chunk["id"] != [i.id for i in expected] or chunk["source_path"] != [
+            i.path for i in expected
+        ]:
+            bad = _first_difference(chunk["source_path"], [i.path for i in expected])
+            raise ReleaseError(f"{bad} is not the file validation saw there: nothing written")
+        if chunk["source_sha256"] != [i.sha256 for i in expected]:
+            row = _first_index(chunk["source_sha256"], [i.sha256 for i in expected])
+            path = chunk["source_path"][row]
+            raise ReleaseError(f"{path} changed while packaging: nothing written")
+        yield chunk
+    if done < len(inputs):
+        raise ReleaseError(f"{inputs[done].path} has no record: nothing written")
+
+
+def _first_index(found: list[Any], wanted: list[Any]) -> int:
+    return next((n for n, (a, b) in enumerate(zip(found, wanted, strict=False)) if a != b), 0)
+
+
+def _first_difference(found: list[str], wanted: list[str]) -> str:
+    if len(found) > len(wanted):
+        return found[len(wanted)]
+    return found[_first_index(found, wanted)] if found else wanted[0]
 
 
 def _regrouped(chunks: Iterator[dict[str, list[Any]]]) -> Iterator[dict[str, list[Any]]]:
@@ -283,9 +377,7 @@ def _regrouped(chunks: Iterator[dict[str, list[Any]]]) -> Iterator[dict[str, lis
 
 
 def _empty_batch(schema: Any) -> Any:
-    import pyarrow as pa
-
-    return pa.RecordBatch.from_pylist([], schema=schema)
+    return columns_batch({field.name: [] for field in schema})
 
 
 def _provenance(

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
+from array import array
 from collections import deque
 from collections.abc import Iterator, Sequence
+from functools import cache
+from itertools import accumulate
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,16 +19,20 @@ from newsdata.errors import ReleaseError
 from newsdata.model import SCHEMA_VERSION, Article
 from newsdata.rawtext import parse_text
 from newsdata.reading import decode
+from newsdata.results import RECORD_COLUMNS
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 __all__ = [
+    "PARQUET_OPTIONS",
     "ROW_GROUP_SIZE",
     "arrow_schema",
+    "authors_json",
     "column_chunks",
     "columns_batch",
     "csv_batch",
+    "csv_write_options",
     "read_article",
     "record_columns",
 ]
@@ -31,20 +40,20 @@ __all__ = [
 #: Rows per Parquet row group (and per batch in memory): fixed, so files are reproducible.
 ROW_GROUP_SIZE = 4096
 
-COLUMNS = (
-    "id",
-    "title",
-    "authors",
-    "published",
-    "publication",
-    "url",
-    "body",
-    "word_count",
-    "source_path",
-    "source_sha256",
-)
+#: How the Parquet file is written (the benchmark's pyarrow-alone baseline uses the same).
+#: Only the low-cardinality columns are dictionary-encoded: for unique text (bodies, titles,
+#: URLs, ids) the dictionary is built and then abandoned, time spent for nothing.
+PARQUET_OPTIONS: dict[str, Any] = {
+    "compression": "zstd",
+    "compression_level": 3,
+    "version": "2.6",
+    "use_dictionary": ["publication", "authors.list.element"],
+}
+
+COLUMNS = RECORD_COLUMNS
 
 
+@cache
 def arrow_schema() -> pa.Schema:
     """The explicit Arrow schema of the articles table (matches schema/ and the model)."""
     import pyarrow as pa
@@ -121,7 +130,73 @@ def columns_batch(columns: dict[str, list[Any]]) -> pa.RecordBatch:
     """Column lists as an Arrow record batch with the explicit schema."""
     import pyarrow as pa
 
-    return pa.RecordBatch.from_pydict(columns, schema=arrow_schema())
+    schema = arrow_schema()
+    arrays = [_array(columns[field.name], field.type) for field in schema]
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def _array(values: list[Any], kind: pa.DataType) -> pa.Array:
+    """An Arrow array of non-null values, built from its buffers.
+
+    pa.array() would do, but its first call imports pandas (when installed) to ask whether the
+    list is a pandas object: ~0.3 s of every release. RecordBatch.from_pydict is ~30x slower.
+    """
+    import pyarrow as pa
+
+    if pa.types.is_string(kind):
+        return _strings(values)
+    if pa.types.is_list(kind):
+        offsets = array("i", accumulate(map(len, values), initial=0))
+        flat = _strings([item for items in values for item in items])
+        return pa.ListArray.from_buffers(
+            kind, len(values), [None, pa.py_buffer(offsets)], children=[flat]
+        )
+    if pa.types.is_date32(kind):
+        days = array("i", [day.toordinal() - _EPOCH_ORDINAL for day in values])
+        return pa.Array.from_buffers(kind, len(values), [None, pa.py_buffer(days)])
+    if pa.types.is_int64(kind):
+        numbers = array("q", values)
+        return pa.Array.from_buffers(kind, len(values), [None, pa.py_buffer(numbers)])
+    raise TypeError(f"no Arrow conversion for {kind}")  # the schema holds no other type
+
+
+def _strings(values: list[str]) -> pa.Array:
+    import pyarrow as pa
+
+    joined = "".join(values)
+    if joined.isascii():  # one encode, and each value's length in bytes is its length
+        lengths, data = list(map(len, values)), joined.encode("ascii")
+    else:
+        encoded = [value.encode("utf-8") for value in values]
+        lengths, data = list(map(len, encoded)), b"".join(encoded)
+    if len(data) > _MAX_STRING_BYTES:
+        raise ReleaseError("a row group holds over 2 GiB of text: lower max-file-size")
+    offsets = array("i", accumulate(lengths, initial=0))
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+    return pa.Array.from_buffers(pa.string(), len(values), buffers)
+
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+_MAX_STRING_BYTES = 2**31 - 1  # Arrow's string type has 32-bit offsets
+
+
+_JSON_ESCAPED = re.compile(r'[\x00-\x1f\\"]')  # what json.dumps(ensure_ascii=False) escapes
+
+
+def authors_json(authors: list[str]) -> str:
+    """`json.dumps(authors, ensure_ascii=False)`, without its machinery when no name needs an
+    escape (nearly always)."""
+    joined = '", "'.join(authors)
+    if _JSON_ESCAPED.search(joined) is not None:
+        return json.dumps(authors, ensure_ascii=False)
+    return f'["{joined}"]' if authors else "[]"
+
+
+def csv_write_options() -> Any:
+    """How the CSV file is written: RFC 4180 line ends, quotes only where needed."""
+    import pyarrow.csv as pacsv
+
+    return pacsv.WriteOptions(eol="\r\n", quoting_style="needed")
 
 
 def csv_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
@@ -129,6 +204,6 @@ def csv_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     import pyarrow as pa
 
     authors = batch.column("authors").to_pylist()
-    encoded = pa.array([json.dumps(a, ensure_ascii=False) for a in authors], type=pa.string())
+    encoded = _strings([authors_json(a) for a in authors])
     index = batch.schema.get_field_index("authors")
     return batch.set_column(index, pa.field("authors", pa.string(), nullable=False), encoded)
