@@ -20,7 +20,8 @@ def _well_formed_body(body: str) -> bool:
     """
     if body != body.strip() or "\n\n\n" in body:
         return False
-    return all(line == line.strip() for line in body.split("\n"))
+    lines = body.split("\n")
+    return lines == list(map(str.strip, lines))
 
 
 #: Semantic version of the record schema. Bump the major part when a field is removed, renamed or

@@ -32,7 +32,11 @@ class RecordSpool:
     """Records by id bucket in one anonymous scratch file (gone when closed, or on a crash)."""
 
     def __init__(self, directory: Path | None = None) -> None:
-        where = directory if directory is not None and directory.is_dir() else None
+        # Beside the release (the nearest folder that exists), not in /tmp: the spool is as
+        # large as the corpus's text, and /tmp is often small or held in memory.
+        where = directory
+        while where is not None and not where.is_dir():
+            where = where.parent if where.parent != where else None
         self._file: IO[bytes] = tempfile.TemporaryFile(dir=where)  # noqa: SIM115 (closed by close())
         self._chunks: list[list[tuple[int, int]]] = [[] for _ in range(_BUCKETS)]
         self._pending: list[list[tuple[Any, ...]]] = [[] for _ in range(_BUCKETS)]
