@@ -94,10 +94,7 @@ def run(
     notes: list[str] = []
     try:
         _from_cache(cache, units, _needs_signatures(validator, units))
-        _compute(settings, validator, units, options)
-        if cache is not None:
-            fresh = [(u.order, u.stat, u.result) for u in units if u.fresh and u.stat and u.result]
-            cache.store(fresh)
+        _compute(settings, validator, units, options, cache)
     finally:
         if cache is not None:
             cache.close()
@@ -173,8 +170,15 @@ def _from_cache(cache: ResultCache | None, units: list[_Unit], signatures: bool)
         unit.result = result
 
 
+_STORE_EVERY = 1024  # fresh results written to the cache at a time, while workers go on
+
+
 def _compute(
-    settings: Settings, validator: Validator, units: list[_Unit], options: RunOptions
+    settings: Settings,
+    validator: Validator,
+    units: list[_Unit],
+    options: RunOptions,
+    cache: ResultCache | None,
 ) -> None:
     todo = [u for u in units if u.result is None]
     if not todo:
@@ -200,12 +204,21 @@ def _compute(
         records=sink is not None,
         progress=advance,
     )
+    # Results are stored as they come, while this process would otherwise wait on the workers.
+    fresh: list[tuple[str, StatKey, FileResult]] = []
     for unit, result in zip(todo, results, strict=True):
         if sink is not None and result.record is not None:
             sink(unit.order, result.record)
             result.record = None  # handed over: records never pile up here
         unit.result = result
         unit.fresh = True
+        if cache is not None and unit.stat is not None:
+            fresh.append((unit.order, unit.stat, result))
+            if len(fresh) >= _STORE_EVERY:
+                cache.store(fresh)
+                fresh = []
+    if cache is not None and fresh:
+        cache.store(fresh)
 
 
 def _report(validator: Validator, units: list[_Unit], settings: Settings) -> Report:

@@ -281,7 +281,7 @@ def candidate_pairs(matrix: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
         keys = sub[:, band * _ROWS].astype(np.uint64)
         for column in range(band * _ROWS + 1, (band + 1) * _ROWS):
             keys = keys * multiplier + sub[:, column].astype(np.uint64)
-        order = np.argsort(keys, kind="stable")
+        order = np.argsort(keys)  # members of a bucket are sorted below: stability not needed
         ordered = keys[order]
         boundary = np.concatenate(([True], ordered[1:] != ordered[:-1]))
         starts = np.flatnonzero(boundary)
@@ -327,11 +327,12 @@ def similar_pairs(index: CorpusIndex, threshold: float) -> list[tuple[int, int, 
     if len(rows) < 2 or not any(index.entries[i].named for i in rows):
         return []
     width = NUM_PERM * 4
-    matrix = np.full((len(rows), NUM_PERM), np.iinfo(np.uint32).max, dtype=np.uint32)
-    for row, i in enumerate(rows):
-        signature = index.entries[i].signature
-        if signature is not None and len(signature) == width:
-            matrix[row] = np.frombuffer(signature, dtype="<u4")
+    empty = b"\xff" * width  # matches nothing
+    signatures = [index.entries[i].signature for i in rows]
+    matrix = np.frombuffer(
+        b"".join(s if s is not None and len(s) == width else empty for s in signatures),
+        dtype="<u4",
+    ).reshape(len(rows), NUM_PERM)
     pairs = candidate_pairs(matrix)
     scores = estimated_jaccard(matrix, pairs)
     out: list[tuple[int, int, float]] = []
