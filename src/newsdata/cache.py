@@ -24,6 +24,7 @@ __all__ = ["CACHE_FILE", "ResultCache", "StatKey", "stat_key"]
 
 CACHE_FILE = "validate.sqlite3"
 _FORMAT = "newsdata-cache-2"
+_CACHE_KIB = 64 * 1024  # SQLite page cache of the connection
 StatKey = tuple[int, int, int, int]
 
 
@@ -65,6 +66,9 @@ class ResultCache:
         db = sqlite3.connect(self.path, timeout=30)
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
+        # Results are keyed by content hash, so inserts land all over the table: with SQLite's
+        # default 2 MB page cache, a 200,000-file corpus spent seconds re-reading pages.
+        db.execute(f"PRAGMA cache_size=-{_CACHE_KIB}")
         return db
 
     @staticmethod

@@ -204,18 +204,18 @@ def check_batch(
             results[index].signature = matrix[row].tobytes()
     if records:
         for ctx, result in zip(contexts, results, strict=True):
-            result.record = _record_values(ctx)
+            result.record = _record_values(ctx, result.sha256)
     return results
 
 
-def _record_values(ctx: FileContext) -> tuple[Any, ...] | None:
+def _record_values(ctx: FileContext, sha256: str | None) -> tuple[Any, ...] | None:
     """The file's record as column values (source_path empty), or None if it makes none."""
     from pydantic import ValidationError
 
-    if ctx.doc is None:
+    if ctx.doc is None or sha256 is None:
         return None
     try:
-        article = record(ctx.doc, "-", ctx.raw.sha256)
+        article = record(ctx.doc, "-", sha256)
     except (ValueError, ValidationError):
         return None
     return tuple("" if name == "source_path" else getattr(article, name) for name in RECORD_COLUMNS)
