@@ -434,3 +434,25 @@ def test_packaging_never_imports_pandas(repo: Path) -> None:
     )
     assert done.stdout.strip() == "False"
     assert (repo / "dist" / "test-news-1.0.0.zip").is_file()
+
+
+def test_the_spool_gives_back_every_record_in_id_order(tmp_path: Path) -> None:
+    import random
+
+    from newsdata.package.spool import RecordSpool
+
+    rng = random.Random(7)
+    ids = [f"{rng.getrandbits(64):016x}" for _ in range(3000)] + ["00" * 8] * 40  # one bucket
+    rows = [
+        (i, f"t{n}", [], None, "p", "u", "b", 1, f"raw/{n}.txt", "0" * 64)
+        for n, i in enumerate(ids)
+    ]
+    with RecordSpool(tmp_path / "missing" / "deeper") as spool:  # nearest existing folder
+        for row in rows:
+            spool.add(row)
+        assert spool.paths == {row[8] for row in rows}
+        chunks = list(spool.columns(1000))
+    assert all(len(chunk["id"]) >= 1000 for chunk in chunks[:-1])
+    got = [pair for chunk in chunks for pair in zip(chunk["id"], chunk["source_path"], strict=True)]
+    assert got == sorted((row[0], row[8]) for row in rows)
+    assert list(tmp_path.iterdir()) == []  # the scratch file never had a name

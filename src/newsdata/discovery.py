@@ -80,9 +80,12 @@ def _walk(root: str) -> Iterator[Target]:
             yield Target(directory, directory, relative_dir, Problem.SPECIAL_FILE, detail, real)
             continue
         subdirs: list[str] = []
+        # Joined by hand: os.path.join per entry was a third of the walk on a large corpus.
+        prefix = relative_dir + os.sep if relative_dir else ""
+        root_prefix, real_prefix = _with_sep(root), _with_sep(real_root)
         for entry in entries:
-            relative = os.path.join(relative_dir, entry.name) if relative_dir else entry.name
-            target = _classify(root, real_root, entry, relative)
+            relative = prefix + entry.name
+            target = _classify(root_prefix, real_prefix, entry, relative)
             if target is not None:
                 yield target
             if entry.is_dir(follow_symlinks=False):
@@ -90,9 +93,16 @@ def _walk(root: str) -> Iterator[Target]:
         stack.extend(reversed(subdirs))
 
 
-def _classify(root: str, real_root: str, entry: os.DirEntry[str], relative: str) -> Target | None:
-    display = os.path.join(root, relative)
-    real = os.path.join(real_root, relative)  # no link on the way: the walk follows none
+def _with_sep(path: str) -> str:
+    return path if path.endswith(os.sep) else path + os.sep
+
+
+def _classify(
+    root_prefix: str, real_prefix: str, entry: os.DirEntry[str], relative: str
+) -> Target | None:
+    display = root_prefix + relative
+    real = real_prefix + relative  # no link on the way: the walk follows none
+    real_root = real_prefix.removesuffix(os.sep) or os.sep
     is_article_name = entry.name.endswith(ARTICLE_SUFFIX)
     if entry.is_symlink():
         return _classify_symlink(display, real_root, relative, is_article_name)

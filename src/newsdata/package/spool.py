@@ -18,6 +18,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
+from newsdata.errors import ReleaseError
 from newsdata.results import RECORD_COLUMNS
 
 __all__ = ["RecordSpool"]
@@ -37,7 +38,10 @@ class RecordSpool:
         where = directory
         while where is not None and not where.is_dir():
             where = where.parent if where.parent != where else None
-        self._file: IO[bytes] = tempfile.TemporaryFile(dir=where)  # noqa: SIM115 (closed by close())
+        try:
+            self._file: IO[bytes] = tempfile.TemporaryFile(dir=where)  # noqa: SIM115 (close())
+        except OSError as error:
+            raise ReleaseError(f"cannot make a scratch file in {where}: {error}") from error
         self._chunks: list[list[tuple[int, int]]] = [[] for _ in range(_BUCKETS)]
         self._pending: list[list[tuple[Any, ...]]] = [[] for _ in range(_BUCKETS)]
         self.paths: set[str] = set()  # source paths that have a record here
@@ -83,8 +87,13 @@ class RecordSpool:
 
     def _flush(self, bucket: int) -> None:
         data = pickle.dumps(self._pending[bucket], protocol=pickle.HIGHEST_PROTOCOL)
-        offset = self._file.seek(0, os.SEEK_END)
-        self._file.write(data)
+        try:
+            offset = self._file.seek(0, os.SEEK_END)
+            self._file.write(data)
+        except OSError as error:
+            raise ReleaseError(
+                f"setting records aside failed ({error}): nothing written"
+            ) from error
         self._chunks[bucket].append((offset, len(data)))
         self._pending[bucket] = []
 
