@@ -440,6 +440,7 @@ def test_the_spool_gives_back_every_record_in_id_order(tmp_path: Path) -> None:
     import random
 
     from newsdata.package.spool import RecordSpool
+    from newsdata.results import pack_records
 
     rng = random.Random(7)
     ids = [f"{rng.getrandbits(64):016x}" for _ in range(3000)] + ["00" * 8] * 40  # one bucket
@@ -448,8 +449,8 @@ def test_the_spool_gives_back_every_record_in_id_order(tmp_path: Path) -> None:
         for n, i in enumerate(ids)
     ]
     with RecordSpool(tmp_path / "missing" / "deeper") as spool:  # nearest existing folder
-        for row in rows:
-            spool.add(row)
+        for start in range(0, len(rows), 300):
+            spool.add(pack_records(rows[start : start + 300]))
         assert spool.paths == {row[8] for row in rows}
         chunks = list(spool.columns(1000))
     assert all(len(chunk["id"]) >= 1000 for chunk in chunks[:-1])

@@ -49,6 +49,8 @@ class BatchItem:
 
     path: str
     target: Target | None = None
+    #: Packaging: the file's path relative to the data repository (the record's source_path).
+    source: str = ""
 
 
 class Validator:
@@ -203,22 +205,22 @@ def check_batch(
         for row, index in enumerate(with_body):
             results[index].signature = matrix[row].tobytes()
     if records:
-        for ctx, result in zip(contexts, results, strict=True):
-            result.record = _record_values(ctx, result.sha256)
+        for ctx, result, item in zip(contexts, results, items, strict=True):
+            result.record = _record_values(ctx, result.sha256, item.source)
     return results
 
 
-def _record_values(ctx: FileContext, sha256: str | None) -> tuple[Any, ...] | None:
-    """The file's record as column values (source_path empty), or None if it makes none."""
+def _record_values(ctx: FileContext, sha256: str | None, source: str) -> tuple[Any, ...] | None:
+    """The file's record as column values, or None if it makes none."""
     from pydantic import ValidationError
 
     if ctx.doc is None or sha256 is None:
         return None
     try:
-        article = record(ctx.doc, "-", sha256)
+        article = record(ctx.doc, source or "-", sha256)
     except (ValueError, ValidationError):
         return None
-    return tuple("" if name == "source_path" else getattr(article, name) for name in RECORD_COLUMNS)
+    return tuple(getattr(article, name) for name in RECORD_COLUMNS)
 
 
 def _registry(settings: Settings) -> Registry:

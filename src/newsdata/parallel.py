@@ -5,11 +5,11 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from newsdata.config import Settings
 from newsdata.engine import BatchItem, Validator, check_batch
-from newsdata.results import FileResult
+from newsdata.results import FileResult, PackedRecords, pack_records
 
 __all__ = ["BATCH_SIZE", "default_jobs", "freeze_inherited_heap", "run_batches", "worker_context"]
 
@@ -43,14 +43,40 @@ def _initialize(settings: Settings, signatures: bool, records: bool) -> None:
     gc.disable()  # per-file garbage is acyclic: the collector runs every 64 batches only
 
 
-def _work(items: Sequence[BatchItem]) -> list[FileResult]:
+def _work(items: Sequence[BatchItem]) -> tuple[list[FileResult], PackedRecords | None]:
     assert _WORKER is not None
     validator, signatures, records = _WORKER
-    results = check_batch(validator, items, signatures=signatures, records=records)
+    done = _checked(validator, items, signatures=signatures, records=records)
     _BATCHES[0] += 1
     if _BATCHES[0] % 64 == 0:
         gc.collect()
-    return results
+    return done
+
+
+def _checked(
+    validator: Validator, items: Sequence[BatchItem], *, signatures: bool, records: bool
+) -> tuple[list[FileResult], PackedRecords | None]:
+    """A batch's results, and (packaging) its records packed where they were made."""
+    results = check_batch(validator, items, signatures=signatures, records=records)
+    if not records:
+        return results, None
+    packed = pack_records(r.record for r in results if r.record is not None)
+    for result in results:
+        result.record = None
+    return results, packed
+
+
+def _handed_over(
+    done: Iterable[tuple[Sequence[BatchItem], tuple[list[FileResult], PackedRecords | None]]],
+    records: Callable[[PackedRecords], None] | None,
+    progress: Callable[[int], None] | None,
+) -> Iterator[FileResult]:
+    for batch, (results, packed) in done:
+        if records is not None and packed is not None:
+            records(packed)
+        yield from results
+        if progress:
+            progress(len(batch))
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
@@ -79,25 +105,23 @@ def run_batches(
     *,
     jobs: int,
     signatures: bool,
-    records: bool = False,
+    records: Callable[[PackedRecords], None] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[FileResult]:
-    """Check every item, on `jobs` processes, yielding results in the items' order."""
+    """Check every item, on `jobs` processes, yielding results in the items' order; with
+    `records` (packaging), each batch's records are handed to it as they come."""
     batches = [items[i : i + BATCH_SIZE] for i in range(0, len(items), BATCH_SIZE)]
+    wanted = records is not None
     if jobs <= 1 or len(batches) <= 1:
         validator = Validator(settings, defer_volatile=True)
-        for batch in batches:
-            yield from check_batch(validator, batch, signatures=signatures, records=records)
-            if progress:
-                progress(len(batch))
+        done = (_checked(validator, b, signatures=signatures, records=wanted) for b in batches)
+        yield from _handed_over(zip(batches, done, strict=True), records, progress)
         return
     context = worker_context()
-    pool = context.Pool(min(jobs, len(batches)), _initialize, (settings, signatures, records))
+    pool = context.Pool(min(jobs, len(batches)), _initialize, (settings, signatures, wanted))
     try:
-        for batch, results in zip(batches, pool.imap(_work, batches), strict=True):
-            yield from results
-            if progress:
-                progress(len(batch))
+        mapped = pool.imap(_work, batches)
+        yield from _handed_over(zip(batches, mapped, strict=True), records, progress)
         pool.close()
     finally:
         pool.terminate()

@@ -6,7 +6,6 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from newsdata.cache import ResultCache, StatKey, stat_key
 from newsdata.config import Settings
@@ -15,7 +14,7 @@ from newsdata.discovery import Target, discover
 from newsdata.engine import BatchItem, Validator, at_severity
 from newsdata.index import CorpusIndex, IndexEntry
 from newsdata.parallel import default_jobs, run_batches
-from newsdata.results import FileResult
+from newsdata.results import FileResult, PackedRecords
 from newsdata.root import find_root
 from newsdata.rules.corpus import NearDuplicateBody
 
@@ -33,9 +32,10 @@ class RunOptions:
     cache_dir: Path | None = None
     root: Path | None = None
     progress: Callable[[int, int], None] | None = field(default=None, compare=False)
-    #: Packaging: called with each freshly checked file's real path and record values (files
-    #: served from the cache are not read, so they have none).
-    records: Callable[[str, tuple[Any, ...]], None] | None = field(default=None, compare=False)
+    #: Packaging: called with the records of each batch of freshly checked files (files served
+    #: from the cache are not read, so they have none); a record's source_path is relative to
+    #: the root.
+    records: Callable[[PackedRecords], None] | None = field(default=None, compare=False)
 
 
 @dataclass(slots=True)
@@ -94,7 +94,7 @@ def run(
     notes: list[str] = []
     try:
         _from_cache(cache, units, _needs_signatures(validator, units))
-        _compute(settings, validator, units, options, cache)
+        _compute(settings, validator, units, options, cache, root)
     finally:
         if cache is not None:
             cache.close()
@@ -179,6 +179,7 @@ def _compute(
     units: list[_Unit],
     options: RunOptions,
     cache: ResultCache | None,
+    root: Path,
 ) -> None:
     todo = [u for u in units if u.result is None]
     if not todo:
@@ -194,22 +195,20 @@ def _compute(
         if progress is not None:
             progress(done, len(units))
 
-    items = [BatchItem(u.target.path, u.target) for u in todo]
     sink = options.records
+    if sink is None:
+        items = [BatchItem(u.target.path, u.target) for u in todo]
+    else:
+        prefix = len(str(root)) + 1
+        items = [
+            BatchItem(u.target.path, u.target, u.order[prefix:].replace(os.sep, "/")) for u in todo
+        ]
     results = run_batches(
-        settings,
-        items,
-        jobs=jobs,
-        signatures=signatures,
-        records=sink is not None,
-        progress=advance,
+        settings, items, jobs=jobs, signatures=signatures, records=sink, progress=advance
     )
     # Results are stored as they come, while this process would otherwise wait on the workers.
     fresh: list[tuple[str, StatKey, FileResult]] = []
     for unit, result in zip(todo, results, strict=True):
-        if sink is not None and result.record is not None:
-            sink(unit.order, result.record)
-            result.record = None  # handed over: records never pile up here
         unit.result = result
         unit.fresh = True
         if cache is not None and unit.stat is not None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pickle
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from newsdata.diagnostics import Diagnostic
 
-__all__ = ["RECORD_COLUMNS", "FileResult"]
+__all__ = ["RECORD_BUCKETS", "RECORD_COLUMNS", "FileResult", "PackedRecords", "pack_records"]
 
 #: The record's columns, in the order of the model's fields and of the packaged table.
 RECORD_COLUMNS = (
@@ -44,3 +46,33 @@ class FileResult:
     published: str | None = None
     signature: bytes | None = None
     record: tuple[Any, ...] | None = None
+
+
+#: Records are kept in this many buckets by the first byte of their id (a hash prefix, so the
+#: buckets fill evenly): reading the buckets in turn gives the table in id order.
+RECORD_BUCKETS = 256
+_ID = RECORD_COLUMNS.index("id")
+_SOURCE = RECORD_COLUMNS.index("source_path")
+
+
+@dataclass(frozen=True, slots=True)
+class PackedRecords:
+    """The records of a batch, pickled bucket by bucket in the process that made them, so that
+    the process keeping them only appends bytes (no unpickling and pickling again)."""
+
+    chunks: tuple[tuple[int, bytes], ...]
+    sources: tuple[str, ...]
+
+
+def pack_records(records: Iterable[tuple[Any, ...]]) -> PackedRecords:
+    """Records (values in RECORD_COLUMNS order) grouped and pickled by id bucket."""
+    by_bucket: dict[int, list[tuple[Any, ...]]] = {}
+    sources: list[str] = []
+    for values in records:
+        by_bucket.setdefault(int(values[_ID][:2], 16), []).append(values)
+        sources.append(values[_SOURCE])
+    chunks = tuple(
+        (bucket, pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
+        for bucket, rows in sorted(by_bucket.items())
+    )
+    return PackedRecords(chunks, tuple(sources))

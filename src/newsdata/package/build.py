@@ -45,6 +45,7 @@ from newsdata.package.stats import ReleaseStats
 from newsdata.package.version import Version, check_new_version, existing_releases
 from newsdata.parallel import default_jobs
 from newsdata.pipeline import Run, RunOptions, run
+from newsdata.results import PackedRecords
 from newsdata.root import find_root
 from newsdata.schema import table_schema
 
@@ -95,11 +96,11 @@ def build_release(
         _check_schema_bump(wanted, previous, existing[previous])
     with RecordSpool(out) as spool:
         # One pass: validation also makes each file's record, set aside in the spool.
-        sink, writing_libraries = spool.sink(root), _BackgroundImport("pyarrow.parquet")
+        writing_libraries = _BackgroundImport("pyarrow.parquet")
 
-        def keep(real: str, values: tuple[Any, ...]) -> None:
+        def keep(packed: PackedRecords) -> None:
             writing_libraries.start()  # the workers are running: nothing forks from here on
-            sink(real, values)
+            spool.add(packed)
 
         options = replace(options or RunOptions(), root=root, records=keep)
         checked = run([root / settings.raw], settings, options)

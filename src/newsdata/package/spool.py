@@ -2,10 +2,10 @@
 
 Packaging used to read and parse every file twice: once to validate it, once to make its
 record. Now the validation workers also make each file's record from the very bytes they
-checked, and the spool keeps it until the release is written. Records go to an anonymous
-scratch file in 256 buckets by the first byte of their id (ids are hash prefixes, so the
-buckets are even); reading bucket after bucket, each sorted, gives the whole table in id
-order while only one bucket and a small buffer per bucket are ever in memory.
+checked, pickle them by id bucket (256 buckets by the first byte of the id; ids are hash
+prefixes, so the buckets are even) and hand the bytes over; the spool appends them to an
+anonymous scratch file. Reading bucket after bucket, each sorted, gives the whole table in id
+order while only one bucket is ever in memory, however large the corpus.
 """
 
 from __future__ import annotations
@@ -19,12 +19,10 @@ from types import TracebackType
 from typing import IO, Any
 
 from newsdata.errors import ReleaseError
-from newsdata.results import RECORD_COLUMNS
+from newsdata.results import RECORD_BUCKETS, RECORD_COLUMNS, PackedRecords, pack_records
 
 __all__ = ["RecordSpool"]
 
-_BUCKETS = 256
-_FLUSH_AT = 16  # records per bucket held in memory before they go to the scratch file
 _ID = RECORD_COLUMNS.index("id")
 _PATH = RECORD_COLUMNS.index("source_path")
 
@@ -42,8 +40,7 @@ class RecordSpool:
             self._file: IO[bytes] = tempfile.TemporaryFile(dir=where)  # noqa: SIM115 (close())
         except OSError as error:
             raise ReleaseError(f"cannot make a scratch file in {where}: {error}") from error
-        self._chunks: list[list[tuple[int, int]]] = [[] for _ in range(_BUCKETS)]
-        self._pending: list[list[tuple[Any, ...]]] = [[] for _ in range(_BUCKETS)]
+        self._chunks: list[list[tuple[int, int]]] = [[] for _ in range(RECORD_BUCKETS)]
         self.paths: set[str] = set()  # source paths that have a record here
 
     def __enter__(self) -> RecordSpool:
@@ -61,48 +58,29 @@ class RecordSpool:
         """Drop every record (the scratch file has no name, so nothing is left behind)."""
         self._file.close()
 
-    def sink(self, root: Path) -> Any:
-        """A `RunOptions.records` callback: takes a file's real path and record values."""
-        prefix = len(str(root)) + 1
-
-        def add(real: str, values: tuple[Any, ...]) -> None:
-            relative = real[prefix:].replace(os.sep, "/")
-            self.add((*values[:_PATH], relative, *values[_PATH + 1 :]))
-
-        return add
-
-    def add(self, values: tuple[Any, ...]) -> None:
-        """Keep one record (its values in RECORD_COLUMNS order, source_path filled in)."""
-        bucket = int(values[_ID][:2], 16)
-        pending = self._pending[bucket]
-        pending.append(values)
-        self.paths.add(values[_PATH])
-        if len(pending) >= _FLUSH_AT:
-            self._flush(bucket)
+    def add(self, packed: PackedRecords) -> None:
+        """Keep a batch's records (a `RunOptions.records` callback)."""
+        try:
+            offset = self._file.seek(0, os.SEEK_END)
+            for bucket, data in packed.chunks:
+                self._file.write(data)
+                self._chunks[bucket].append((offset, len(data)))
+                offset += len(data)
+        except OSError as error:
+            message = f"setting records aside failed ({error}): nothing written"
+            raise ReleaseError(message) from error
+        self.paths.update(packed.sources)
 
     def add_columns(self, columns: dict[str, list[Any]]) -> None:
         """Keep the records of a column chunk (as `record_columns` makes them)."""
-        for values in zip(*(columns[name] for name in RECORD_COLUMNS), strict=True):
-            self.add(values)
-
-    def _flush(self, bucket: int) -> None:
-        data = pickle.dumps(self._pending[bucket], protocol=pickle.HIGHEST_PROTOCOL)
-        try:
-            offset = self._file.seek(0, os.SEEK_END)
-            self._file.write(data)
-        except OSError as error:
-            raise ReleaseError(
-                f"setting records aside failed ({error}): nothing written"
-            ) from error
-        self._chunks[bucket].append((offset, len(data)))
-        self._pending[bucket] = []
+        self.add(pack_records(zip(*(columns[name] for name in RECORD_COLUMNS), strict=True)))
 
     def columns(self, size: int) -> Iterator[dict[str, list[Any]]]:
         """Every record in (id, source_path) order, as column chunks of about `size` rows."""
         rows: list[tuple[Any, ...]] = []
-        for bucket in range(_BUCKETS):
-            found = list(self._pending[bucket])
-            for offset, length in self._chunks[bucket]:
+        for chunks in self._chunks:
+            found: list[tuple[Any, ...]] = []
+            for offset, length in chunks:
                 self._file.seek(offset)
                 found.extend(pickle.loads(self._file.read(length)))
             found.sort(key=lambda values: (values[_ID], values[_PATH]))
