@@ -1,8 +1,9 @@
 """Benchmark `newsdata package` against validation plus pyarrow's own writing time.
 
-    python bench/package.py [--articles 20000] [--workdir /tmp/newsdata-bench]
+    python bench/package.py [--articles 20000] [--workdir /tmp/newsdata-bench] [--repeat 3]
 
-Run by hand. On a clean synthetic corpus (no copies, so it packages), it reports:
+Run by hand. On a clean synthetic corpus (no copies, so it packages), it reports the median of
+`--repeat` interleaved runs of each:
 * `newsdata validate` (cold, no cache) seconds;
 * pyarrow alone writing the same table (already in memory) to Parquet (zstd) and CSV;
 * `newsdata package` (cold, no cache) seconds and peak memory (summed PSS of the process and
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -22,11 +24,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import generate
-from validate import BIN, measure, warm_page_cache
+from validate import BIN, measure, spread, summary, warm_page_cache
 
 
-def pyarrow_write_seconds(raw: Path) -> tuple[float, int]:
-    """Seconds pyarrow takes to write the corpus's table (built beforehand) to Parquet and CSV."""
+def pyarrow_write_seconds(raw: Path, repeat: int) -> tuple[float, int]:
+    """Seconds pyarrow takes to write the corpus's table (built beforehand) to Parquet and CSV
+    (the median of `repeat` writes)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
@@ -44,22 +47,28 @@ def pyarrow_write_seconds(raw: Path) -> tuple[float, int]:
     table = pa.Table.from_batches(
         [pa.RecordBatch.from_pydict(record_columns(raw.parent, paths), schema=arrow_schema())]
     )
+    times = []
     with tempfile.TemporaryDirectory() as scratch:
-        # The same files the release holds, with the same writer settings, one after the
-        # other (what pyarrow alone costs; CSV's authors column encoded as in the release).
-        start = time.perf_counter()
-        pq.write_table(
-            table, f"{scratch}/a.parquet", row_group_size=ROW_GROUP_SIZE, **PARQUET_OPTIONS
-        )
-        csv = pa.Table.from_batches([csv_batch(b) for b in table.to_batches()])
-        pacsv.write_csv(csv, f"{scratch}/a.csv", csv_write_options())
-        return time.perf_counter() - start, table.num_rows
+        for _ in range(repeat):
+            # The same files the release holds, with the same writer settings, one after the
+            # other (what pyarrow alone costs; CSV's authors column encoded as in the release).
+            start = time.perf_counter()
+            pq.write_table(
+                table, f"{scratch}/a.parquet", row_group_size=ROW_GROUP_SIZE, **PARQUET_OPTIONS
+            )
+            csv = pa.Table.from_batches([csv_batch(b) for b in table.to_batches()])
+            pacsv.write_csv(csv, f"{scratch}/a.csv", csv_write_options())
+            times.append(time.perf_counter() - start)
+    return statistics.median(times), table.num_rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmark newsdata package.")
     parser.add_argument("--articles", type=int, default=20000)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/newsdata-bench"))
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each measurement (the median is shown)"
+    )
     args = parser.parse_args()
     work = args.workdir / f"clean-{args.articles}"
     raw = work / "raw"
@@ -70,19 +79,26 @@ def main() -> None:
         '[tool.newsdata]\n[tool.newsdata.dataset]\nname = "bench"\nlicense = "CC0-1.0"\n'
     )
     warm_page_cache(raw)
-    validate, _, code = measure(
-        [str(BIN / "newsdata"), "validate", "raw", "--no-cache", "--format", "json"], work
-    )
-    shutil.rmtree(work / "dist", ignore_errors=True)
-    package, package_rss, package_code = measure(
-        [str(BIN / "newsdata"), "package", "--version", "1.0", "--no-cache"], work
-    )
-    writing, rows = pyarrow_write_seconds(raw)
+    validate_runs, package_runs = [], []
+    for _ in range(args.repeat):  # interleaved: a slow spell touches both alike
+        validate_runs.append(
+            measure(
+                [str(BIN / "newsdata"), "validate", "raw", "--no-cache", "--format", "json"], work
+            )
+        )
+        shutil.rmtree(work / "dist", ignore_errors=True)
+        package_runs.append(
+            measure([str(BIN / "newsdata"), "package", "--version", "1.0", "--no-cache"], work)
+        )
+    validate, _, code = summary(validate_runs)
+    package, package_rss, package_code = summary(package_runs)
+    writing, rows = pyarrow_write_seconds(raw, args.repeat)
     print(f"\n{rows} articles (validate exit {code}, package exit {package_code})")
-    print(f"  newsdata validate (cold):       {validate:6.2f} s")
+    print(f"median of {args.repeat} interleaved runs (range in brackets); memory: the highest peak")
+    print(f"  newsdata validate (cold):       {validate:6.2f} s {spread(validate_runs)}")
     print(f"  pyarrow writes Parquet + CSV:   {writing:6.2f} s")
     print(
-        f"  newsdata package (cold):        {package:6.2f} s  "
+        f"  newsdata package (cold):        {package:6.2f} s {spread(package_runs)}  "
         f"peak memory {package_rss / 2**20:.0f} MB"
     )
     print(

@@ -1,9 +1,12 @@
 """Benchmark `newsdata validate` against `frictionless validate` on the same records.
 
     python bench/validate.py [--articles 20000] [--workdir /tmp/newsdata-bench] [--jobs N]
+                             [--repeat 3]
 
 Run by hand (never by the tests). It generates a synthetic corpus in the raw layout, writes the
-same records as a CSV with the packaged Table Schema, and reports in one run:
+same records as a CSV with the packaged Table Schema, and reports in one run (each measurement
+repeated, interleaved with the others, and its median shown: timings on a shared 2-core machine
+vary by 20% and more from run to run):
 
 * cold validation (empty cache) of the whole corpus: seconds, articles/s, peak memory (the sum
   of PSS over the main process and its workers, sampled every 20 ms);
@@ -19,6 +22,7 @@ import csv
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -104,6 +108,16 @@ def measure(command: list[str], cwd: Path) -> tuple[float, int, int]:
     return elapsed, peak, code
 
 
+def summary(runs: list[tuple[float, int, int]]) -> tuple[float, int, int]:
+    """The median time, the highest peak memory and the last exit code of repeated runs."""
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs), runs[-1][2]
+
+
+def spread(runs: list[tuple[float, int, int]]) -> str:
+    times = [r[0] for r in runs]
+    return f"[{min(times):.2f}-{max(times):.2f}]"
+
+
 def write_csv(raw: Path, out: Path) -> int:
     """The corpus's records as CSV (the packaged encoding: authors as a JSON array)."""
     from newsdata.engine import parse
@@ -161,6 +175,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=20000)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/newsdata-bench"))
     parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each measurement (the median is shown)"
+    )
     args = parser.parse_args()
     work = args.workdir / str(args.articles)
     raw = work / "raw"
@@ -184,30 +201,49 @@ def main() -> None:
     ]
 
     warm_page_cache(raw, work / "articles.csv")
-    cold, cold_rss, code = measure(command, work)
-    frictionless, fl_rss, _ = measure(
-        [str(BIN / "frictionless"), "validate", "articles.csv", "--schema", "articles.schema.json"],
-        work,
-    )
+    frictionless_command = [
+        str(BIN / "frictionless"),
+        "validate",
+        "articles.csv",
+        "--schema",
+        "articles.schema.json",
+    ]
     changed = sorted(raw.rglob("*.txt"))[len(raw.name) % 7]
     original = changed.read_bytes()
-    changed.write_bytes(original.replace(b"\n\nOriginal url:", b" Edited.\n\nOriginal url:", 1))
-    try:
-        warm, warm_rss, _ = measure(command, work)
-    finally:
-        changed.write_bytes(original)
-    nocache, _, _ = measure([*command[: -2 - len(jobs)], "--no-cache", *jobs], work)
+    runs: dict[str, list[tuple[float, int, int]]] = {}
+    # Interleaved, so that a slow spell of a shared machine touches every measurement alike.
+    for _ in range(args.repeat):
+        shutil.rmtree(cache, ignore_errors=True)
+        runs.setdefault("cold", []).append(measure(command, work))
+        runs.setdefault("frictionless", []).append(measure(frictionless_command, work))
+        edited = original.replace(b"\n\nOriginal url:", b" Edited.\n\nOriginal url:", 1)
+        changed.write_bytes(edited)
+        try:
+            runs.setdefault("warm", []).append(measure(command, work))
+        finally:
+            changed.write_bytes(original)
+        nocache_command = [*command[: -2 - len(jobs)], "--no-cache", *jobs]
+        runs.setdefault("nocache", []).append(measure(nocache_command, work))
+    cold, cold_rss, code = summary(runs["cold"])
+    frictionless, fl_rss, _ = summary(runs["frictionless"])
+    warm, warm_rss, _ = summary(runs["warm"])
+    nocache, _, _ = summary(runs["nocache"])
 
     print(f"\nnewsdata validate, {args.articles} articles (exit {code}), {os.cpu_count()} cores")
+    print(f"median of {args.repeat} interleaved runs (range in brackets); memory: the highest peak")
     print(
-        f"  cold (empty cache):   {cold:6.2f} s  {args.articles / cold:8.0f} articles/s  "
-        f"peak memory {cold_rss / 2**20:6.0f} MB"
+        f"  cold (empty cache):   {cold:6.2f} s {spread(runs['cold'])}  "
+        f"{args.articles / cold:6.0f} articles/s  peak memory {cold_rss / 2**20:4.0f} MB"
     )
-    print(f"  --no-cache:           {nocache:6.2f} s  {args.articles / nocache:8.0f} articles/s")
-    print(f"  frictionless (CSV):   {frictionless:6.2f} s  peak memory {fl_rss / 2**20:6.0f} MB")
+    print(f"  --no-cache:           {nocache:6.2f} s {spread(runs['nocache'])}")
+    print(
+        f"  frictionless (CSV):   {frictionless:6.2f} s {spread(runs['frictionless'])}  "
+        f"peak memory {fl_rss / 2**20:.0f} MB"
+    )
     print(f"  ratio cold / frictionless:       {cold / frictionless:5.2f}  (target <= 0.5)")
     print(
-        f"  one file changed (warm cache):   {warm:6.2f} s  peak memory {warm_rss / 2**20:.0f} MB"
+        f"  one file changed (warm cache):   {warm:6.2f} s {spread(runs['warm'])}  "
+        f"peak memory {warm_rss / 2**20:.0f} MB"
     )
     print(f"  ratio incremental / cold:        {warm / cold:5.2f}  (target <= 0.25)")
     print("\nper-stage cost on one core (us per article):")
