@@ -21,7 +21,7 @@ from newsdata.registry import Registry, builtin_registry, load_registry_file
 from newsdata.results import RECORD_COLUMNS, FileResult
 from newsdata.rules import CORPUS_RULES, FILE_RULES, CorpusRule, DocumentRule, FileContext, Rule
 from newsdata.rules.corpus import body_hash
-from newsdata.rules.dates import FutureDate
+from newsdata.rules.dates import FUTURE_TOLERANCE, FutureDate
 from newsdata.urls import article_id
 
 if TYPE_CHECKING:
@@ -68,6 +68,7 @@ class Validator:
             if isinstance(r, DocumentRule) and not (defer_volatile and r.volatile)
         ]
         self.volatile_rules = [(r, s) for r, s in enabled if r.volatile]
+        self._surely_past = (self.today + FUTURE_TOLERANCE).isoformat()
         self.corpus_rules = _enabled(self.settings, CORPUS_RULES)
 
     def cache_key(self) -> str:
@@ -134,8 +135,8 @@ class Validator:
 
     def check_volatile(self, path: str, result: FileResult) -> list[Diagnostic]:
         """The date-dependent findings, judged today from a (possibly cached) result."""
-        if result.published is None:
-            return []
+        if result.published is None or result.published <= self._surely_past:
+            return []  # ISO dates compare as strings: no date up to this one is in the future
         published = dt.date.fromisoformat(result.published)
         found: list[Diagnostic] = []
         for rule, severity in self.volatile_rules:

@@ -25,15 +25,28 @@ class IndexEntry(NamedTuple):
     body_hash: str | None
     url_line: int | None
     body_line: int | None
-    signature: bytes | None
 
 
 class CorpusIndex:
-    """All files of a run, in path order, with the grouping rules of full and partial runs."""
+    """All files of a run, in path order, with the grouping rules of full and partial runs.
 
-    def __init__(self, entries: Sequence[IndexEntry], *, full: bool) -> None:
-        self.entries = sorted(entries, key=lambda e: e.order)
+    `signatures` holds the MinHash signatures of the entries as given, one fixed-width row each
+    (a row of 0xFF bytes for an entry without one): one buffer, not an object per file.
+    """
+
+    def __init__(
+        self,
+        entries: Sequence[IndexEntry],
+        *,
+        full: bool,
+        signatures: bytearray | None = None,
+    ) -> None:
+        order = sorted(range(len(entries)), key=lambda i: entries[i].order)
+        self.entries = [entries[i] for i in order]
         self.full = full
+        self.signatures = signatures
+        #: Row of `signatures` for each entry (None when the entries came in path order).
+        self.signature_rows = None if order == list(range(len(order))) else order
 
     def groups(self, key: str) -> Iterator[list[int]]:
         """Indices of entries sharing a value of `key` (article_id or body_hash), 2 or more."""

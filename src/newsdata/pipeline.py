@@ -17,6 +17,7 @@ from newsdata.parallel import default_jobs, run_batches
 from newsdata.results import FileResult, PackedRecords
 from newsdata.root import find_root
 from newsdata.rules.corpus import NearDuplicateBody
+from newsdata.similarity import SIGNATURE_BYTES
 
 __all__ = ["Run", "RunOptions", "run", "validate"]
 
@@ -100,9 +101,6 @@ def run(
             cache.close()
             notes.extend(cache.problems)
     report = _report(validator, units, settings)
-    for unit in units:
-        if unit.result is not None:
-            unit.result.signature = None  # compared already; the cache keeps them
     files = tuple(RunFile(u.order, u.named, u.stat, u.result) for u in units)
     return Run(Report.build(report.files, report.diagnostics, notes), files, root)
 
@@ -223,10 +221,15 @@ def _compute(
 def _report(validator: Validator, units: list[_Unit], settings: Settings) -> Report:
     found: list[Diagnostic] = []
     entries: list[IndexEntry] = []
-    for unit in units:
+    checked = [u for u in units if u.result is not None]
+    width = SIGNATURE_BYTES
+    signed = any(u.result is not None and u.result.signature for u in checked)
+    # Signatures move into one buffer (0xFF rows match nothing), each file's bytes dropped as
+    # they are copied: the cache has them already, and the index needs no object per file.
+    signatures = bytearray(b"\xff") * (width * len(checked)) if signed else None
+    for row, unit in enumerate(checked):
         result = unit.result
-        if result is None:
-            continue
+        assert result is not None
         if unit.named:
             found.extend(replace(d, path=unit.display) for d in result.findings)
             found.extend(validator.check_volatile(unit.display, result))
@@ -239,11 +242,13 @@ def _report(validator: Validator, units: list[_Unit], settings: Settings) -> Rep
                 result.body_hash,
                 result.url_line,
                 result.body_line,
-                result.signature,
             )
         )
+        if signatures is not None and result.signature and len(result.signature) == width:
+            signatures[row * width : (row + 1) * width] = result.signature
+        result.signature = None
     full = all(u.named for u in units)
-    index = CorpusIndex(entries, full=full)
+    index = CorpusIndex(entries, full=full, signatures=signatures)
     for rule, severity in validator.corpus_rules:
         for diagnostic in rule.check_corpus(index, settings.near_duplicate_threshold):
             found.append(at_severity(diagnostic, severity))

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "NUM_PERM",
     "SHINGLE_SIZE",
+    "SIGNATURE_BYTES",
     "candidate_pairs",
     "estimated_jaccard",
     "rensa_used",
@@ -38,6 +39,7 @@ __all__ = [
 ]
 
 NUM_PERM = 128
+SIGNATURE_BYTES = NUM_PERM * 4  # a signature's bytes: NUM_PERM little-endian uint32
 SHINGLE_SIZE = 5
 _BANDS, _ROWS = 32, 4  # 32 bands of 4 rows: a pair at Jaccard 0.8 is a candidate with p > 0.99
 _SEED = 20131006
@@ -323,22 +325,17 @@ def similar_pairs(index: CorpusIndex, threshold: float) -> list[tuple[int, int, 
     """Entry pairs (i < j) whose bodies are near-duplicates but not identical."""
     import numpy as np
 
-    rows = [i for i, e in enumerate(index.entries) if e.signature is not None]
-    if len(rows) < 2 or not any(index.entries[i].named for i in rows):
+    entries = index.entries
+    if index.signatures is None or len(entries) < 2 or not any(e.named for e in entries):
         return []
-    width = NUM_PERM * 4
-    empty = b"\xff" * width  # matches nothing
-    signatures = [index.entries[i].signature for i in rows]
-    matrix = np.frombuffer(
-        b"".join(s if s is not None and len(s) == width else empty for s in signatures),
-        dtype="<u4",
-    ).reshape(len(rows), NUM_PERM)
-    pairs = candidate_pairs(matrix)
+    matrix = np.frombuffer(index.signatures, dtype="<u4").reshape(len(entries), NUM_PERM)
+    if index.signature_rows is not None:
+        matrix = matrix[index.signature_rows]  # rows in the entries' (path) order
+    pairs = candidate_pairs(matrix)  # rows without a signature (all 0xFF) pair with nothing
     scores = estimated_jaccard(matrix, pairs)
     out: list[tuple[int, int, float]] = []
-    for (a, b), score in zip(pairs.tolist(), scores.tolist(), strict=True):
-        i, j = rows[a], rows[b]
-        first, second = index.entries[i], index.entries[j]
+    for (i, j), score in zip(pairs.tolist(), scores.tolist(), strict=True):
+        first, second = entries[i], entries[j]
         if score >= threshold and first.body_hash != second.body_hash:
             out.append((i, j, float(score)))
     return out
