@@ -41,7 +41,9 @@ __all__ = [
 NUM_PERM = 128
 SIGNATURE_BYTES = NUM_PERM * 4  # a signature's bytes: NUM_PERM little-endian uint32
 SHINGLE_SIZE = 5
-_BANDS, _ROWS = 32, 4  # 32 bands of 4 rows: a pair at Jaccard 0.8 is a candidate with p > 0.99
+# 32 bands of 4 rows (a band is two 64-bit words): a pair at Jaccard 0.8 is a candidate with
+# p > 0.99.
+_BANDS = 32
 _SEED = 20131006
 _MAX_VOCABULARY = 300_000
 _MAX_BUCKET = 64  # an LSH bucket larger than this pairs each member with its first only
@@ -276,13 +278,12 @@ def candidate_pairs(matrix: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
     if len(rows) < 2:
         return empty
     sub = matrix[rows] if len(rows) < len(matrix) else matrix
+    # Two 32-bit values side by side read as one 64-bit value: a band of four is two of them.
+    pairs64 = np.ascontiguousarray(sub).view(np.uint64)
     multiplier = np.uint64(_MULTIPLIER)
     found: list[npt.NDArray[np.int64]] = []
     for band in range(_BANDS):
-        # Only this band's columns are widened to 64 bits: memory stays one band wide.
-        keys = sub[:, band * _ROWS].astype(np.uint64)
-        for column in range(band * _ROWS + 1, (band + 1) * _ROWS):
-            keys = keys * multiplier + sub[:, column].astype(np.uint64)
+        keys = pairs64[:, 2 * band] * multiplier + pairs64[:, 2 * band + 1]
         order = np.argsort(keys)  # members of a bucket are sorted below: stability not needed
         ordered = keys[order]
         boundary = np.concatenate(([True], ordered[1:] != ordered[:-1]))
