@@ -160,26 +160,43 @@ def encode_result(result: FileResult) -> tuple[object, ...]:
 
 
 def decode_result(row: Sequence[object]) -> FileResult | None:
-    """A stored result, or None when anything in the row is not what encode_result writes."""
+    """A stored result, or None when anything in the row is not what encode_result writes.
+
+    (Every value's type is checked inline: this runs once per file of every cached run.)
+    """
+    if len(row) != _RESULT_COLUMNS:
+        return None
+    digest, findings, article_id, body_hash, url_line, body_line, date_line, published, sig = row
+    if not (
+        isinstance(digest, str)
+        and (article_id is None or isinstance(article_id, str))
+        and (body_hash is None or isinstance(body_hash, str))
+        and (published is None or isinstance(published, str))
+        and (sig is None or isinstance(sig, bytes))
+        and all(_is_line(value) for value in (url_line, body_line, date_line))
+    ):
+        return None
     try:
-        digest, findings, article_id, body_hash, url_line, body_line, date_line, published, sig = (
-            row
-        )
-        if sig is not None and not isinstance(sig, bytes):
-            return None
         return FileResult(
             findings=_findings(findings),
-            sha256=_str(digest),
-            article_id=_optional_str(article_id),
-            body_hash=_optional_str(body_hash),
-            url_line=_int(url_line),
-            body_line=_int(body_line),
-            date_line=_int(date_line),
-            published=_optional_str(published),
+            sha256=digest,
+            article_id=article_id,
+            body_hash=body_hash,
+            url_line=url_line,  # type: ignore[arg-type]  # checked by _is_line above
+            body_line=body_line,  # type: ignore[arg-type]
+            date_line=date_line,  # type: ignore[arg-type]
+            published=published,
             signature=sig,
         )
     except (ValueError, TypeError):
         return None
+
+
+_RESULT_COLUMNS = 9
+
+
+def _is_line(value: object) -> bool:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool))
 
 
 def _findings(text: object) -> tuple[Diagnostic, ...]:
