@@ -457,3 +457,20 @@ def test_the_spool_gives_back_every_record_in_id_order(tmp_path: Path) -> None:
     got = [pair for chunk in chunks for pair in zip(chunk["id"], chunk["source_path"], strict=True)]
     assert got == sorted((row[0], row[8]) for row in rows)
     assert list(tmp_path.iterdir()) == []  # the scratch file never had a name
+
+
+def test_records_made_by_worker_processes_make_the_same_release(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # More files than one batch, so two worker processes make and pack the records.
+    from newsdata.parallel import BATCH_SIZE
+
+    texts = [article(n) for n in range(BATCH_SIZE + 40)]
+    root = data_repo(tmp_path / "big", PYPROJECT, texts)
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    one = build_release("1.0", root / "a", options=OPTIONS, root=root).path
+    two = build_release("1.0", root / "b", options=RunOptions(use_cache=False, jobs=2), root=root)
+    assert two.articles == len(texts)
+    for path in sorted(p for p in one.rglob("*") if p.is_file()):
+        assert path.read_bytes() == (two.path / path.relative_to(one)).read_bytes(), path.name
