@@ -49,7 +49,6 @@ class _Unit:
     named: bool
     stat: StatKey | None = None
     result: FileResult | None = None
-    fresh: bool = False
 
 
 @dataclass(frozen=True)
@@ -208,7 +207,6 @@ def _compute(
     fresh: list[tuple[str, StatKey, FileResult]] = []
     for unit, result in zip(todo, results, strict=True):
         unit.result = result
-        unit.fresh = True
         if cache is not None and unit.stat is not None:
             fresh.append((unit.order, unit.stat, result))
             if len(fresh) >= _STORE_EVERY:
