@@ -6,8 +6,8 @@ Run by hand. On a clean synthetic corpus (no copies, so it packages), it reports
 `--repeat` interleaved runs of each:
 * `newsdata validate` (cold, no cache) seconds;
 * pyarrow alone writing the same table (already in memory) to Parquet (zstd) and CSV;
-* `newsdata package` (cold, no cache) seconds and peak memory (summed PSS of the process and
-  its workers);
+* `newsdata package` (cold, no cache) seconds, and peak memory (summed PSS of the process and
+  its workers) sampled in one more run, as sampling slows what it measures;
 * the ratio package / (validate + pyarrow), target <= 1.5.
 """
 
@@ -79,22 +79,20 @@ def main() -> None:
         '[tool.newsdata]\n[tool.newsdata.dataset]\nname = "bench"\nlicense = "CC0-1.0"\n'
     )
     warm_page_cache(raw)
+    validate_command = [str(BIN / "newsdata"), "validate", "raw", "--no-cache", "--format", "json"]
+    package_command = [str(BIN / "newsdata"), "package", "--version", "1.0", "--no-cache"]
     validate_runs, package_runs = [], []
     for _ in range(args.repeat):  # interleaved: a slow spell touches both alike
-        validate_runs.append(
-            measure(
-                [str(BIN / "newsdata"), "validate", "raw", "--no-cache", "--format", "json"], work
-            )
-        )
+        validate_runs.append(measure(validate_command, work))
         shutil.rmtree(work / "dist", ignore_errors=True)
-        package_runs.append(
-            measure([str(BIN / "newsdata"), "package", "--version", "1.0", "--no-cache"], work)
-        )
+        package_runs.append(measure(package_command, work))
+    shutil.rmtree(work / "dist", ignore_errors=True)
+    _, package_rss, _ = measure(package_command, work, memory=True)  # memory: one more run
     validate, _, code = summary(validate_runs)
-    package, package_rss, package_code = summary(package_runs)
+    package, _, package_code = summary(package_runs)
     writing, rows = pyarrow_write_seconds(raw, args.repeat)
     print(f"\n{rows} articles (validate exit {code}, package exit {package_code})")
-    print(f"median of {args.repeat} interleaved runs (range in brackets); memory: the highest peak")
+    print(f"median of {args.repeat} interleaved runs (range in brackets); memory: one more run")
     print(f"  newsdata validate (cold):       {validate:6.2f} s {spread(validate_runs)}")
     print(f"  pyarrow writes Parquet + CSV:   {writing:6.2f} s")
     print(
