@@ -220,6 +220,10 @@ def _write(
         moment = created_at(git)
         created = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
         stats = _write_tables(root, folder, inputs, jobs, spool)
+        # The descriptor, the Croissant file and provenance all need the data files' SHA-256:
+        # both files are hashed at once (hashlib works without the GIL).
+        with ThreadPoolExecutor(len(DATA_FILES)) as hashing:
+            list(hashing.map(file_facts, [folder / name for name in DATA_FILES]))
         old = release_fingerprints(existing[previous] / DATA_FILES[0]) if previous else {}
         new = {i.id: i.sha256 for i in inputs}
         _write_text(
@@ -414,6 +418,9 @@ def _write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="\n")
 
 
+_JSON_LINE = json.JSONEncoder(ensure_ascii=False)
+
+
 def _write_json(path: Path, data: dict[str, Any]) -> None:
     """Indented JSON, with long lists of objects written one object per line.
 
@@ -422,10 +429,11 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
     """
     lines = ["{"]
     items = list(data.items())
+    encode = _JSON_LINE.encode  # one encoder: json.dumps(..., ensure_ascii=False) makes one a call
     for position, (key, value) in enumerate(items):
         comma = "," if position < len(items) - 1 else ""
         if isinstance(value, list) and len(value) > 20 and all(isinstance(v, dict) for v in value):
-            body = ",\n".join("    " + json.dumps(v, ensure_ascii=False) for v in value)
+            body = ",\n".join("    " + encode(v) for v in value)
             lines.append(f"  {json.dumps(key)}: [\n{body}\n  ]{comma}")
         else:
             text = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
