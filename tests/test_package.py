@@ -203,7 +203,7 @@ def test_a_failure_while_writing_leaves_nothing(
     def full_disk(*args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(build_module, "write_zip", full_disk)
+    monkeypatch.setattr(build_module.ReleaseZip, "add", full_disk)
     with pytest.raises(ReleaseError, match="No space left on device"):
         _build(repo)
     assert list((repo / "dist").iterdir()) == []
@@ -213,7 +213,7 @@ def test_an_interrupted_build_leaves_nothing(repo: Path, monkeypatch: pytest.Mon
     def interrupt(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(build_module, "write_zip", interrupt)
+    monkeypatch.setattr(build_module.ReleaseZip, "add", interrupt)
     with pytest.raises(ReleaseError, match="interrupted"):
         _build(repo)
     assert list((repo / "dist").iterdir()) == []

@@ -1,12 +1,14 @@
-"""A reproducible zip of a release: sorted entries, fixed timestamps and modes."""
+"""A reproducible zip of a release: entries in a fixed order, fixed timestamps and modes."""
 
 from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
+from types import TracebackType
 
-__all__ = ["write_zip"]
+__all__ = ["ReleaseZip"]
 
 # Data files are stored, not deflated: Parquet is compressed already, and deflating the CSV
 # cost 1.3 s per 100 MB (level 1) for a copy of what the Parquet file holds in a fifth of the
@@ -15,19 +17,49 @@ _STORED_SUFFIXES = {".parquet", ".csv", ".zip"}
 _LEVEL = 6  # the text files (descriptor, card, provenance) compress well; 9 costs twice the time
 
 
-def write_zip(folder: Path, target: Path, created: dt.datetime) -> None:
-    """Zip `folder` as `<folder name>/...` into `target`, byte for byte reproducibly."""
-    stamp = max(created, dt.datetime(1980, 1, 1, tzinfo=dt.UTC)).timetuple()[:6]
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    with zipfile.ZipFile(target, "w", compresslevel=_LEVEL) as archive:
-        for path in files:
-            name = f"{folder.name}/{path.relative_to(folder).as_posix()}"
-            info = zipfile.ZipInfo(name, date_time=stamp)
+class ReleaseZip:
+    """The zip of a release folder, as `<folder name>/...` entries, byte for byte reproducible.
+
+    Entries are added in the order given (a build adds the data files first, while it still
+    writes the metadata files, then those), with the same timestamp, mode and system.
+    """
+
+    def __init__(self, folder: Path, target: Path, created: dt.datetime) -> None:
+        self._folder = folder
+        self._stamp = max(created, dt.datetime(1980, 1, 1, tzinfo=dt.UTC)).timetuple()[:6]
+        self._archive = zipfile.ZipFile(target, "w", compresslevel=_LEVEL)
+
+    def __enter__(self) -> ReleaseZip:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def add(self, relatives: Sequence[str]) -> None:
+        """Add these files of the folder (paths relative to it, with / separators), in order."""
+        for relative in relatives:
+            path = self._folder / relative
+            info = zipfile.ZipInfo(f"{self._folder.name}/{relative}", date_time=self._stamp)
             info.external_attr = 0o100644 << 16
             info.create_system = 3  # Unix, whatever the host, so the bytes do not depend on it
             stored = path.suffix in _STORED_SUFFIXES
             info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             info._compresslevel = _LEVEL  # type: ignore[attr-defined]  # open("w") reads only this
-            with path.open("rb") as source, archive.open(info, "w") as sink:
+            with path.open("rb") as source, self._archive.open(info, "w") as sink:
                 while chunk := source.read(1 << 20):
                     sink.write(chunk)
+
+    def remaining(self, added: Sequence[str]) -> list[str]:
+        """The folder's other files, sorted (what a build adds after the data files)."""
+        done = set(added)
+        files = (p.relative_to(self._folder).as_posix() for p in self._folder.rglob("*"))
+        return sorted(r for r in files if (self._folder / r).is_file() and r not in done)
+
+    def close(self) -> None:
+        """Write the central directory and close the file."""
+        self._archive.close()

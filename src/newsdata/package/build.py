@@ -24,7 +24,7 @@ from newsdata.config import Settings
 from newsdata.diagnostics import Report
 from newsdata.errors import ReleaseError, ReleaseRefusedError, ValidationFailedError
 from newsdata.model import SCHEMA_VERSION
-from newsdata.package.archive import write_zip
+from newsdata.package.archive import ReleaseZip
 from newsdata.package.card import card_markdown
 from newsdata.package.changelog import changelog_markdown, release_fingerprints
 from newsdata.package.croissant import croissant_metadata
@@ -220,53 +220,23 @@ def _write(
         moment = created_at(git)
         created = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
         stats = _write_tables(root, folder, inputs, jobs, spool)
-        # The descriptor, the Croissant file and provenance all need the data files' SHA-256:
-        # both files are hashed at once (hashlib works without the GIL).
-        with ThreadPoolExecutor(len(DATA_FILES)) as hashing:
-            list(hashing.map(file_facts, [folder / name for name in DATA_FILES]))
-        old = release_fingerprints(existing[previous] / DATA_FILES[0]) if previous else {}
-        new = {i.id: i.sha256 for i in inputs}
-        _write_text(
-            folder / "CHANGELOG.md",
-            changelog_markdown(
-                str(version), str(previous) if previous else None, old, new, created
-            ),
-        )
-        schema = table_schema()
-        _write_text(
-            folder / "README.md",
-            card_markdown(
-                meta, str(version), stats, schema["fields"], created, git.commit, report.warnings
-            ),
-        )
-        _write_json(
-            folder / "croissant.json", croissant_metadata(meta, str(version), created, folder)
-        )
-        _write_json(
-            folder / "provenance.json",
-            _provenance(folder, version, created, git, inputs, stats, report),
-        )
-        _write_json(
-            folder / "datapackage.json",
-            datapackage(
-                folder,
-                meta,
-                str(version),
-                created,
-                schema,
-                {
-                    "newsdata": {
-                        "schemaVersion": SCHEMA_VERSION,
-                        "warnings": report.warnings,
-                        "articles": stats.articles,
-                        "commit": git.commit,
-                    }
-                },
-            ),
-        )
-        write_zip(folder, scratch / f"{name}.zip", moment)
-        target, archive = out / name, out / f"{name}.zip"
-        _move_into_place(folder, target, scratch / f"{name}.zip", archive)
+        with (
+            ReleaseZip(folder, scratch / f"{name}.zip", moment) as archive,
+            ThreadPoolExecutor(1 + len(DATA_FILES)) as helpers,
+        ):
+            # The data files go into the zip on one thread while the others hash them (the
+            # metadata files need their SHA-256) and this one writes the metadata files; those
+            # follow the data files into the zip. Copying, CRC and SHA-256 all run without the
+            # GIL.
+            zipping = helpers.submit(archive.add, DATA_FILES)
+            list(helpers.map(file_facts, [folder / name for name in DATA_FILES]))
+            _write_metadata(
+                folder, meta, version, previous, existing, inputs, report, git, stats, created
+            )
+            zipping.result()
+            archive.add(archive.remaining(DATA_FILES))
+        target, archive_path = out / name, out / f"{name}.zip"
+        _move_into_place(folder, target, scratch / f"{name}.zip", archive_path)
     except KeyboardInterrupt:
         raise ReleaseError("interrupted: nothing was written") from None
     except OSError as error:
@@ -274,7 +244,58 @@ def _write(
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return Release(
-        target, archive, str(version), stats.articles, report.warnings, report, meta.warnings
+        target, archive_path, str(version), stats.articles, report.warnings, report, meta.warnings
+    )
+
+
+def _write_metadata(
+    folder: Path,
+    meta: DatasetMetadata,
+    version: Version,
+    previous: Version | None,
+    existing: dict[Version, Path],
+    inputs: list[_Input],
+    report: Report,
+    git: Any,
+    stats: ReleaseStats,
+    created: str,
+) -> None:
+    """CHANGELOG.md, the card, croissant.json, provenance.json and datapackage.json."""
+    old = release_fingerprints(existing[previous] / DATA_FILES[0]) if previous else {}
+    new = {i.id: i.sha256 for i in inputs}
+    _write_text(
+        folder / "CHANGELOG.md",
+        changelog_markdown(str(version), str(previous) if previous else None, old, new, created),
+    )
+    schema = table_schema()
+    _write_text(
+        folder / "README.md",
+        card_markdown(
+            meta, str(version), stats, schema["fields"], created, git.commit, report.warnings
+        ),
+    )
+    _write_json(folder / "croissant.json", croissant_metadata(meta, str(version), created, folder))
+    _write_json(
+        folder / "provenance.json",
+        _provenance(folder, version, created, git, inputs, stats, report),
+    )
+    _write_json(
+        folder / "datapackage.json",
+        datapackage(
+            folder,
+            meta,
+            str(version),
+            created,
+            schema,
+            {
+                "newsdata": {
+                    "schemaVersion": SCHEMA_VERSION,
+                    "warnings": report.warnings,
+                    "articles": stats.articles,
+                    "commit": git.commit,
+                }
+            },
+        ),
     )
 
 
