@@ -173,7 +173,9 @@ def decode_result(row: Sequence[object]) -> FileResult | None:
         and (body_hash is None or isinstance(body_hash, str))
         and (published is None or isinstance(published, str))
         and (sig is None or isinstance(sig, bytes))
-        and all(_is_line(value) for value in (url_line, body_line, date_line))
+        and (url_line is None or type(url_line) is int)  # not a bool: exactly int
+        and (body_line is None or type(body_line) is int)
+        and (date_line is None or type(date_line) is int)
     ):
         return None
     try:
@@ -182,9 +184,9 @@ def decode_result(row: Sequence[object]) -> FileResult | None:
             sha256=digest,
             article_id=article_id,
             body_hash=body_hash,
-            url_line=url_line,  # type: ignore[arg-type]  # checked by _is_line above
-            body_line=body_line,  # type: ignore[arg-type]
-            date_line=date_line,  # type: ignore[arg-type]
+            url_line=url_line,
+            body_line=body_line,
+            date_line=date_line,
             published=published,
             signature=sig,
         )
@@ -193,10 +195,6 @@ def decode_result(row: Sequence[object]) -> FileResult | None:
 
 
 _RESULT_COLUMNS = 9
-
-
-def _is_line(value: object) -> bool:
-    return value is None or (isinstance(value, int) and not isinstance(value, bool))
 
 
 def _findings(text: object) -> tuple[Diagnostic, ...]:

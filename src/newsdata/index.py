@@ -8,8 +8,9 @@ that duplicates any other file gets the finding, and only named files are report
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
+from operator import attrgetter
 from typing import NamedTuple
 
 __all__ = ["CorpusIndex", "IndexEntry"]
@@ -50,14 +51,16 @@ class CorpusIndex:
 
     def groups(self, key: str) -> Iterator[list[int]]:
         """Indices of entries sharing a value of `key` (article_id or body_hash), 2 or more."""
+        values = list(map(attrgetter(key), self.entries))
+        # Counted in C first: duplicates are rare, so only their members are collected.
+        shared = {value for value, count in Counter(values).items() if count > 1 and value}
+        if not shared:
+            return
         found: dict[str, list[int]] = defaultdict(list)
-        for index, entry in enumerate(self.entries):
-            value = getattr(entry, key)
-            if value:
+        for index, value in enumerate(values):
+            if value in shared:
                 found[value].append(index)
-        for members in found.values():
-            if len(members) > 1:
-                yield members
+        yield from found.values()
 
     def reported(self, members: Sequence[int]) -> Iterator[tuple[IndexEntry, IndexEntry]]:
         """(file that gets the finding, the other file it names) for one group."""
