@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -444,7 +445,8 @@ def test_the_spool_gives_back_every_record_in_id_order(tmp_path: Path) -> None:
         (i, f"t{n}", [], None, "p", "u", "b", 1, f"raw/{n}.txt", "0" * 64)
         for n, i in enumerate(ids)
     ]
-    with RecordSpool(tmp_path / "missing" / "deeper") as spool:  # nearest existing folder
+    spool = RecordSpool(tmp_path / "missing" / "deeper")  # in the nearest existing folder
+    with contextlib.closing(spool):
         for start in range(0, len(rows), 300):
             spool.add(pack_records(rows[start : start + 300]))
         assert spool.paths == {row[8] for row in rows}

@@ -6,7 +6,6 @@ import datetime as dt
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
 
 __all__ = ["ReleaseZip"]
 
@@ -28,17 +27,6 @@ class ReleaseZip:
         self._folder = folder
         self._stamp = max(created, dt.datetime(1980, 1, 1, tzinfo=dt.UTC)).timetuple()[:6]
         self._archive = zipfile.ZipFile(target, "w", compresslevel=_LEVEL)
-
-    def __enter__(self) -> ReleaseZip:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def add(self, relatives: Sequence[str]) -> None:
         """Add these files of the folder (paths relative to it, with / separators), in order."""

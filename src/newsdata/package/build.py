@@ -94,7 +94,7 @@ def build_release(
     previous = check_new_version(wanted, existing)
     if previous is not None:
         _check_schema_bump(wanted, previous, existing[previous])
-    with RecordSpool(out) as spool:
+    with contextlib.closing(RecordSpool(out)) as spool:
         # One pass: validation also makes each file's record, set aside in the spool.
         writing_libraries = _BackgroundImport("pyarrow.parquet")
 
@@ -113,9 +113,8 @@ def build_release(
         inputs = _inputs(checked)
         del checked  # every file's validation result: only the inputs are needed from here
         jobs = options.jobs or default_jobs()
-        return _write(
-            root, out, meta, wanted, previous, existing, inputs, report, settings.raw, jobs, spool
-        )
+        plan = _Plan(meta, wanted, previous, existing, inputs, report)
+        return _write(root, out, plan, settings.raw, jobs, spool)
 
 
 class _BackgroundImport:
@@ -198,19 +197,20 @@ def _inputs(checked: Run) -> list[_Input]:
     return found
 
 
-def _write(
-    root: Path,
-    out: Path,
-    meta: DatasetMetadata,
-    version: Version,
-    previous: Version | None,
-    existing: dict[Version, Path],
-    inputs: list[_Input],
-    report: Report,
-    raw: str,
-    jobs: int,
-    spool: RecordSpool,
-) -> Release:
+@dataclass(frozen=True)
+class _Plan:
+    """What a release is made of, once validation passed."""
+
+    meta: DatasetMetadata
+    version: Version
+    previous: Version | None
+    existing: dict[Version, Path]
+    inputs: list[_Input]
+    report: Report
+
+
+def _write(root: Path, out: Path, plan: _Plan, raw: str, jobs: int, spool: RecordSpool) -> Release:
+    meta, version, inputs, report = plan.meta, plan.version, plan.inputs, plan.report
     name = f"{meta.name}-{version}"
     out.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{name}.building-", dir=out))
@@ -221,7 +221,7 @@ def _write(
         created = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
         stats = _write_tables(root, folder, inputs, jobs, spool)
         with (
-            ReleaseZip(folder, scratch / f"{name}.zip", moment) as archive,
+            contextlib.closing(ReleaseZip(folder, scratch / f"{name}.zip", moment)) as archive,
             ThreadPoolExecutor(1 + len(DATA_FILES)) as helpers,
         ):
             # The data files go into the zip on one thread while the others hash them (the
@@ -230,9 +230,7 @@ def _write(
             # GIL.
             zipping = helpers.submit(archive.add, DATA_FILES)
             list(helpers.map(file_facts, [folder / name for name in DATA_FILES]))
-            _write_metadata(
-                folder, meta, version, previous, existing, inputs, report, git, stats, created
-            )
+            _write_metadata(folder, plan, git, stats, created)
             zipping.result()
             archive.add(archive.remaining(DATA_FILES))
         target, archive_path = out / name, out / f"{name}.zip"
@@ -248,20 +246,16 @@ def _write(
     )
 
 
-def _write_metadata(
-    folder: Path,
-    meta: DatasetMetadata,
-    version: Version,
-    previous: Version | None,
-    existing: dict[Version, Path],
-    inputs: list[_Input],
-    report: Report,
-    git: Any,
-    stats: ReleaseStats,
-    created: str,
-) -> None:
+def _write_metadata(folder: Path, plan: _Plan, git: Any, stats: ReleaseStats, created: str) -> None:
     """CHANGELOG.md, the card, croissant.json, provenance.json and datapackage.json."""
-    old = release_fingerprints(existing[previous] / DATA_FILES[0]) if previous else {}
+    meta, version, previous, inputs, report = (
+        plan.meta,
+        plan.version,
+        plan.previous,
+        plan.inputs,
+        plan.report,
+    )
+    old = release_fingerprints(plan.existing[previous] / DATA_FILES[0]) if previous else {}
     new = {i.id: i.sha256 for i in inputs}
     _write_text(
         folder / "CHANGELOG.md",

@@ -15,7 +15,6 @@ import pickle
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import IO, Any
 
 from newsdata.errors import ReleaseError
@@ -42,17 +41,6 @@ class RecordSpool:
             raise ReleaseError(f"cannot make a scratch file in {where}: {error}") from error
         self._chunks: list[list[tuple[int, int]]] = [[] for _ in range(RECORD_BUCKETS)]
         self.paths: set[str] = set()  # source paths that have a record here
-
-    def __enter__(self) -> RecordSpool:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        trace: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def close(self) -> None:
         """Drop every record (the scratch file has no name, so nothing is left behind)."""
