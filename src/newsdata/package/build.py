@@ -228,7 +228,7 @@ def _write(root: Path, out: Path, plan: _Plan, raw: str, jobs: int, spool: Recor
             # metadata files need their SHA-256) and this one writes the metadata files; those
             # follow the data files into the zip. Copying, CRC and SHA-256 all run without the
             # GIL.
-            zipping = helpers.submit(archive.add, DATA_FILES)
+            zipping = helpers.submit(archive.add, sorted(DATA_FILES))
             list(helpers.map(file_facts, [folder / name for name in DATA_FILES]))
             _write_metadata(folder, plan, git, stats, created)
             zipping.result()
