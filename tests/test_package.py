@@ -472,3 +472,14 @@ def test_records_made_by_worker_processes_make_the_same_release(
     assert two.articles == len(texts)
     for path in sorted(p for p in one.rglob("*") if p.is_file()):
         assert path.read_bytes() == (two.path / path.relative_to(one)).read_bytes(), path.name
+
+
+def test_zip_entries_are_the_data_files_then_the_rest(repo: Path) -> None:
+    import zipfile
+
+    folder = _build(repo)
+    with zipfile.ZipFile(repo / "dist" / f"{folder.name}.zip") as archive:
+        names = [name.split("/", 1)[1] for name in archive.namelist()]
+    data = sorted(n for n in names if n.startswith("data/"))
+    assert names == data + sorted(n for n in names if not n.startswith("data/"))
+    assert data == ["data/articles.csv", "data/articles.parquet"]
