@@ -54,6 +54,10 @@ def _fifo(folder: Path) -> None:
     os.mkfifo(folder / "pipe.txt")
 
 
+def _latin1_name(folder: Path) -> None:
+    (folder / os.fsdecode(b"caf\xe9.txt")).write_bytes(b"Title\n\nBody.\n")
+
+
 HOSTILE: list[tuple[str, Callable[[Path], None], str, str]] = [
     ("empty file", _empty, "empty.txt", "ND102"),
     ("random bytes", _random_bytes, "random.txt", "ND103"),
@@ -64,6 +68,7 @@ HOSTILE: list[tuple[str, Callable[[Path], None], str, str]] = [
     ("symlink loop", _symlink_loop, "a.txt", "ND107"),
     ("symlink out of the tree", _symlink_out, "out.txt", "ND107"),
     ("FIFO", _fifo, "pipe.txt", "ND106"),
+    ("file name not UTF-8", _latin1_name, "caf\\xe9.txt", "ND110"),
 ]
 
 
@@ -128,3 +133,24 @@ def test_a_folder_link_out_of_the_tree_is_reported(tmp_path: Path) -> None:
     (folder / "linked").symlink_to(outside)
     (target,) = discover([str(folder)])
     assert target.problem is Problem.SYMLINK_OUTSIDE
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif"])
+def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    # Reports and the cache need text: the name's bad bytes are shown as \\xNN escapes, and the
+    # file is simply not cached (a second run reports it again).
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    _latin1_name(folder)
+    monkeypatch.setenv("NEWSDATA_CACHE_DIR", str(tmp_path / "cache"))
+    for _ in range(2):
+        result = CliRunner().invoke(cli, ["validate", str(folder), "--format", fmt])
+        assert result.exit_code == 1, result.output
+        assert "ND110" in result.output
+        if fmt in ("json", "sarif"):
+            text = json.dumps(json.loads(result.output))  # valid JSON, escapes and all
+            assert "caf" in text and "xe9.txt" in text
+        else:
+            assert "caf\\xe9.txt" in result.output

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import newsdata.package.build as build_module
 from newsdata.cli import cli
+from newsdata.config import RuleSelection, Settings
 from newsdata.errors import ReleaseError, ReleaseRefusedError, ValidationFailedError
 from newsdata.model import SCHEMA_VERSION
 from newsdata.package import build_release
@@ -483,3 +484,17 @@ def test_zip_entries_are_the_data_files_then_the_rest(repo: Path) -> None:
     data = sorted(n for n in names if n.startswith("data/"))
     assert names == data + sorted(n for n in names if not n.startswith("data/"))
     assert data == ["data/articles.csv", "data/articles.parquet"]
+
+
+def test_a_file_name_that_is_not_utf8_is_refused(repo: Path) -> None:
+    # ND110 makes validation fail; with ND110 ignored, the release still refuses the name,
+    # which could not be a record's source_path.
+    import os
+
+    (repo / "raw" / "site" / os.fsdecode(b"caf\xe9.txt")).write_text(article(9), "utf-8")
+    with pytest.raises(ValidationFailedError):
+        _build(repo)
+    settings = Settings(selection=RuleSelection(ignore=("ND110",)))
+    with pytest.raises(ReleaseRefusedError, match=r"caf\\xe9\.txt: the file name is not valid"):
+        build_release("1.0", repo / "dist", settings=settings, options=OPTIONS, root=repo)
+    assert not (repo / "dist").exists() or list((repo / "dist").iterdir()) == []

@@ -20,6 +20,7 @@ import pytest
 
 from newsdata.config import Settings
 from newsdata.diagnostics import Diagnostic, Severity
+from newsdata.discovery import printable
 from newsdata.engine import Validator, parse
 from newsdata.pipeline import validate
 from newsdata.reading import DEFAULT_MAX_FILE_SIZE, RawFile
@@ -133,6 +134,15 @@ def _in_subfolder(corpus: Path) -> Path:
 
 def _too_large(corpus: Path) -> Path:
     return _write(corpus / "huge.txt", CLEAN + "\n" * DEFAULT_MAX_FILE_SIZE)
+
+
+def _latin1_name(corpus: Path) -> Path:
+    name = os.fsdecode(b"caf\xe9.txt")  # a Latin-1 name: not UTF-8
+    return _write(corpus / name, CLEAN)
+
+
+def _utf8_name(corpus: Path) -> Path:
+    return _write(corpus / "café 東京.txt", CLEAN)
 
 
 def _fifo(corpus: Path) -> Path:
@@ -263,6 +273,10 @@ CASES = [
     # ND105 file-too-large
     fires("ND105", "over-the-limit", Tree(_too_large), None),
     passes("ND105", "clean", Tree(_regular)),
+    # ND110 file-name-not-utf8
+    fires("ND110", "latin-1-name", Tree(_latin1_name), None),
+    passes("ND110", "utf-8-name", Tree(_utf8_name)),
+    passes("ND110", "ascii-name", Tree(_regular)),
     # ND106 not-a-regular-file
     fires("ND106", "fifo", Tree(_fifo), None),
     fires("ND106", "symlink-to-fifo", Tree(_link_to_fifo), None),
@@ -677,7 +691,7 @@ def findings(source: Source, tmp_path: Path) -> list[Diagnostic]:
     corpus.mkdir()
     target = source.build(corpus)
     report = validate([str(corpus)], SETTINGS)
-    return [d for d in report.diagnostics if d.path == str(target)]
+    return [d for d in report.diagnostics if d.path == printable(str(target))]
 
 
 @pytest.mark.parametrize(("code", "source", "expected", "line"), CASES)

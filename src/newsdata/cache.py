@@ -18,6 +18,7 @@ from contextlib import closing
 from pathlib import Path
 
 from newsdata.diagnostics import Diagnostic, Severity
+from newsdata.discovery import encodable
 from newsdata.results import FileResult
 
 __all__ = ["CACHE_FILE", "ResultCache", "StatKey", "stat_key"]
@@ -115,8 +116,11 @@ class ResultCache:
 
     def store(self, entries: Sequence[tuple[str, StatKey, FileResult]]) -> None:
         """Remember results (by content hash) and the stat keys of the files they came from."""
-        rows = [(path, *key, result.sha256) for path, key, result in entries if result.sha256]
-        results = {r.sha256: r for _, _, r in entries if r.sha256}
+        # A path that is not valid UTF-8 cannot be stored as text: that file is checked anew
+        # each run (ND110 reports its name).
+        kept = [(path, key, r) for path, key, r in entries if r.sha256 and encodable(path)]
+        rows = [(path, *key, result.sha256) for path, key, result in kept]
+        results = {r.sha256: r for _, _, r in kept}
         try:
             with self._db:
                 self._db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?)", rows)

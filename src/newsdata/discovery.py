@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from newsdata.errors import PathNotFoundError
 
-__all__ = ["Problem", "Target", "discover"]
+__all__ = ["Problem", "Target", "discover", "encodable", "printable"]
 
 ARTICLE_SUFFIX = ".txt"
 
@@ -160,3 +160,20 @@ def _kind(mode: int) -> str:
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "a device"
     return "not a regular file"
+
+
+def encodable(path: str) -> bool:
+    """Whether a path is valid text: on Linux a file name is any bytes, and Python keeps the
+    bytes that are not UTF-8 as lone surrogates, which no UTF-8 output can hold."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def printable(path: str) -> str:
+    """The path as reports show it: bytes that are not UTF-8 as `\\xNN` escapes."""
+    if path.isascii() or encodable(path):
+        return path
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

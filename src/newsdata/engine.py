@@ -94,6 +94,7 @@ class Validator:
             max_file_size=self.settings.max_file_size,
             problem=target.problem if target else None,
             problem_detail=target.detail if target else "",
+            name=target.display if target else display,
         )
         if raw.data is None or raw.is_blank:
             return ctx

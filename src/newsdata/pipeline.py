@@ -10,7 +10,7 @@ from pathlib import Path
 from newsdata.cache import ResultCache, StatKey, stat_key
 from newsdata.config import Settings
 from newsdata.diagnostics import Diagnostic, Report
-from newsdata.discovery import Target, discover
+from newsdata.discovery import Target, discover, printable
 from newsdata.engine import BatchItem, Validator, at_severity
 from newsdata.index import CorpusIndex, IndexEntry
 from newsdata.parallel import default_jobs, run_batches
@@ -105,7 +105,7 @@ def run(
 
 
 def _units(paths: Sequence[str | os.PathLike[str]], corpus: Path) -> list[_Unit]:
-    named = [_Unit(t, t.display, _order(t), True) for t in discover(paths)]
+    named = [_Unit(t, printable(t.display), _order(t), True) for t in discover(paths)]
     real_corpus = os.path.realpath(corpus)
     inside = [u for u in named if u.order.startswith(real_corpus + os.sep)]
     if not inside or not corpus.is_dir():
@@ -116,7 +116,7 @@ def _units(paths: Sequence[str | os.PathLike[str]], corpus: Path) -> list[_Unit]
     for target in discover([str(corpus)]):
         order = _order(target)
         if order not in by_order:
-            by_order[order] = _Unit(target, _shown(target.path), order, False)
+            by_order[order] = _Unit(target, printable(_shown(target.path)), order, False)
     return list(by_order.values())
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from newsdata.config import Settings
 from newsdata.diagnostics import Report
+from newsdata.discovery import encodable, printable
 from newsdata.errors import ReleaseError, ReleaseRefusedError, ValidationFailedError
 from newsdata.model import SCHEMA_VERSION
 from newsdata.package.archive import ReleaseZip
@@ -176,6 +177,11 @@ def _inputs(checked: Run) -> list[_Input]:
     for file in checked.files:
         result = file.result
         relative = file.real[prefix:].replace(os.sep, "/")
+        if not encodable(relative):
+            raise ReleaseRefusedError(
+                f"{printable(relative)}: the file name is not valid UTF-8, so it cannot be a "
+                "record's source_path; rename it, even if ND110 is ignored"
+            )
         if (
             result is None
             or result.article_id is None

@@ -34,6 +34,8 @@ class FileContext:
     binary: bool = False
     #: Whether the bytes hold C0 control characters or DEL (judged once, likewise).
     control_bytes: bool = False
+    #: The file's path as found (before any escaping for reports).
+    name: str = ""
 
 
 class Rule:

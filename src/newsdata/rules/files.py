@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import cache
+from pathlib import PurePath
 
 from newsdata.diagnostics import Diagnostic, Severity
-from newsdata.discovery import Problem
+from newsdata.discovery import Problem, encodable, printable
 from newsdata.rawtext import Document
 from newsdata.rules.base import DocumentRule, FileContext, Rule
 
@@ -15,6 +16,7 @@ __all__ = [
     "BinaryFile",
     "ControlCharacter",
     "EmptyFile",
+    "FileNameNotUtf8",
     "FileTooLarge",
     "InvalidUtf8",
     "Mojibake",
@@ -198,6 +200,29 @@ class UnreadableFile(Rule):
     def check(self, ctx: FileContext) -> Iterator[Diagnostic]:
         if ctx.raw.read_error:
             yield self.found(ctx.path, None, f"cannot read the file: {ctx.raw.read_error}")
+
+
+class FileNameNotUtf8(Rule):
+    """The file's name is not valid UTF-8.
+
+    Why: on Linux a file name is any bytes, but git on other systems, JSON and SARIF reports,
+    and the `source_path` column of a release all need text; a Latin-1 name (`caf\\xe9.txt`)
+    breaks them. Reports show the bad bytes as `\\xNN` escapes.
+    Use instead: rename the file with a UTF-8 (or plain ASCII) name.
+    """
+
+    code = "ND110"
+    name = "file-name-not-utf8"
+    severity = Severity.ERROR
+
+    def check(self, ctx: FileContext) -> Iterator[Diagnostic]:
+        if ctx.name and not encodable(ctx.name):
+            yield self.found(
+                ctx.path,
+                None,
+                f"the file name `{printable(PurePath(ctx.name).name)}` is not valid UTF-8",
+                hint="rename the file",
+            )
 
 
 class Mojibake(DocumentRule):
