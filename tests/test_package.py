@@ -498,3 +498,14 @@ def test_a_file_name_that_is_not_utf8_is_refused(repo: Path) -> None:
     with pytest.raises(ReleaseRefusedError, match=r"caf\\xe9\.txt: the file name is not valid"):
         build_release("1.0", repo / "dist", settings=settings, options=OPTIONS, root=repo)
     assert not (repo / "dist").exists() or list((repo / "dist").iterdir()) == []
+
+
+def test_an_empty_corpus_and_an_out_that_is_a_file_are_refused(repo: Path) -> None:
+    (repo / "afile").write_text("x")
+    with pytest.raises(ReleaseRefusedError, match="is a file, not a folder"):
+        build_release("1.0", repo / "afile", options=OPTIONS, root=repo)
+    for path in (repo / "raw" / "site").iterdir():
+        path.unlink()
+    with pytest.raises(ReleaseRefusedError, match="holds no article files"):
+        _build(repo)
+    assert not (repo / "dist").exists() or list((repo / "dist").iterdir()) == []

@@ -91,6 +91,8 @@ def build_release(
     meta = load_metadata(root)
     wanted = Version.parse(version)
     out = (out or root / "dist").resolve()
+    if out.exists() and not out.is_dir():
+        raise ReleaseRefusedError(f"{out} is a file, not a folder for releases: nothing written")
     existing = existing_releases(out, meta.name)
     previous = check_new_version(wanted, existing)
     if previous is not None:
@@ -112,6 +114,10 @@ def build_release(
                 f"the corpus has {report.errors} error(s): nothing written", report
             )
         inputs = _inputs(checked)
+        if not inputs:
+            raise ReleaseRefusedError(
+                f"{root / settings.raw} holds no article files: a release needs at least one"
+            )
         del checked  # every file's validation result: only the inputs are needed from here
         jobs = options.jobs or default_jobs()
         plan = _Plan(meta, wanted, previous, existing, inputs, report)
