@@ -509,3 +509,12 @@ def test_an_empty_corpus_and_an_out_that_is_a_file_are_refused(repo: Path) -> No
     with pytest.raises(ReleaseRefusedError, match="holds no article files"):
         _build(repo)
     assert not (repo / "dist").exists() or list((repo / "dist").iterdir()) == []
+
+
+def test_verify_reports_a_truncated_zip(repo: Path) -> None:
+    _build(repo)
+    archive = repo / "dist" / "test-news-1.0.0.zip"
+    archive.write_bytes(archive.read_bytes()[:5000])
+    result = CliRunner().invoke(cli, ["verify", str(archive)])
+    assert result.exit_code == 1, result.output
+    assert "not a readable zip archive (damaged or truncated)" in result.output

@@ -104,8 +104,12 @@ def _facts(files: ReleaseFiles, name: str) -> tuple[int, str]:
 
 def verify_release(path: Path) -> Verification:
     """Check every resource's bytes and SHA-256, the row counts, the schema and stray files."""
-    files = ReleaseFiles(path)
     result = Verification(path)
+    if path.suffix == ".zip" and path.is_file() and not zipfile.is_zipfile(path):
+        # A release zip that no longer opens (a download cut short): a finding, not a misuse.
+        result.problems.append("not a readable zip archive (damaged or truncated)")
+        return result
+    files = ReleaseFiles(path)
     try:
         names = files.names()
         if "datapackage.json" not in names:
