@@ -518,3 +518,23 @@ def test_verify_reports_a_truncated_zip(repo: Path) -> None:
     result = CliRunner().invoke(cli, ["verify", str(archive)])
     assert result.exit_code == 1, result.output
     assert "not a readable zip archive (damaged or truncated)" in result.output
+
+
+def test_a_symlinked_corpus_folder_keeps_its_name_in_the_release(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "site").mkdir(parents=True)
+    for number in range(3):
+        (elsewhere / "site" / f"{number}.txt").write_text(article(number), "utf-8")
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "pyproject.toml").write_text(PYPROJECT)
+    (root / "raw").symlink_to(elsewhere)
+    monkeypatch.chdir(root)
+    release = build_release("1.0", root / "dist", options=OPTIONS, root=root)
+    provenance = json.loads((release.path / "provenance.json").read_text())
+    assert sorted(i["path"] for i in provenance["inputs"]) == [
+        f"raw/site/{n}.txt" for n in range(3)
+    ]
+    assert verify_release(release.zip_path).intact

@@ -19,7 +19,7 @@ from newsdata.root import find_root
 from newsdata.rules.corpus import NearDuplicateBody
 from newsdata.similarity import SIGNATURE_BYTES
 
-__all__ = ["Run", "RunOptions", "run", "validate"]
+__all__ = ["Run", "RunFile", "RunOptions", "run", "source_path", "validate"]
 
 CACHE_DIR_NAME = ".newsdata_cache"
 
@@ -53,12 +53,17 @@ class _Unit:
 
 @dataclass(frozen=True)
 class RunFile:
-    """One file of a run: its real path, whether it was named, and what checking it found."""
+    """One file of a run: its real path, whether it was named, and what checking it found.
+
+    `path` is the path the walk took to it (through a symlinked corpus folder, say), from which
+    a release names its source.
+    """
 
     real: str
     named: bool
     stat: StatKey | None
     result: FileResult | None
+    path: str
 
 
 @dataclass(frozen=True)
@@ -100,8 +105,14 @@ def run(
             cache.close()
             notes.extend(cache.problems)
     report = _report(validator, units, settings)
-    files = tuple(RunFile(u.order, u.named, u.stat, u.result) for u in units)
+    files = tuple(RunFile(u.order, u.named, u.stat, u.result, u.target.path) for u in units)
     return Run(Report.build(report.files, report.diagnostics, notes), files, root)
+
+
+def source_path(path: str, root: Path) -> str:
+    """A file's path relative to the data repository's root, with / separators (as walked,
+    not resolved: a symlinked corpus folder keeps its name)."""
+    return os.path.relpath(path, root).replace(os.sep, "/")
 
 
 def _units(paths: Sequence[str | os.PathLike[str]], corpus: Path) -> list[_Unit]:
@@ -196,10 +207,7 @@ def _compute(
     if sink is None:
         items = [BatchItem(u.target.path, u.target) for u in todo]
     else:
-        prefix = len(str(root)) + 1
-        items = [
-            BatchItem(u.target.path, u.target, u.order[prefix:].replace(os.sep, "/")) for u in todo
-        ]
+        items = [BatchItem(u.target.path, u.target, source_path(u.target.path, root)) for u in todo]
     results = run_batches(
         settings, items, jobs=jobs, signatures=signatures, records=sink, progress=advance
     )

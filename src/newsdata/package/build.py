@@ -10,7 +10,6 @@ import contextlib
 import importlib
 import itertools
 import json
-import os
 import shutil
 import tempfile
 import threading
@@ -45,7 +44,7 @@ from newsdata.package.spool import RecordSpool
 from newsdata.package.stats import ReleaseStats
 from newsdata.package.version import Version, check_new_version, existing_releases
 from newsdata.parallel import default_jobs
-from newsdata.pipeline import Run, RunOptions, run
+from newsdata.pipeline import Run, RunOptions, run, source_path
 from newsdata.results import PackedRecords
 from newsdata.root import find_root
 from newsdata.schema import table_schema
@@ -179,10 +178,9 @@ def _schema_version_of(release: Path) -> str | None:
 
 def _inputs(checked: Run) -> list[_Input]:
     found: list[_Input] = []
-    prefix = len(str(checked.root)) + 1
     for file in checked.files:
         result = file.result
-        relative = file.real[prefix:].replace(os.sep, "/")
+        relative = source_path(file.path, checked.root)
         if not encodable(relative):
             raise ReleaseRefusedError(
                 f"{printable(relative)}: the file name is not valid UTF-8, so it cannot be a "
