@@ -396,6 +396,26 @@ CASES = [
     # ND305 date-before-founding (The Moscow Times: 1992)
     fires("ND305", "year-before", article(date="December 31, 1991"), DATE_LINE),
     passes("ND305", "founding-year", article(date="January 01, 1992")),
+    # The Guardian of Lagos (1983), not of London (1821): the URL tells which
+    fires(
+        "ND305",
+        "same-name-outlet-by-its-url",
+        article(
+            date="April 06, 1980",
+            publication="The Guardian",
+            url="https://guardian.ng/news/1980/04/06/story/",
+        ),
+        DATE_LINE,
+    ),
+    passes(
+        "ND305",
+        "same-name-outlet-by-its-url",
+        article(
+            date="April 06, 1980",
+            publication="The Guardian",
+            url="https://www.theguardian.com/world/1980/apr/06/story",
+        ),
+    ),
     passes(
         "ND305", "unknown-publication", article(date="April 06, 1900", publication="Moscowtimes")
     ),
@@ -472,6 +492,11 @@ CASES = [
         article(publication="CNN", url="https://EDITION.CNN.COM/2013/04/06/world/index.html"),
     ),
     passes("ND501", "alias", article(publication="Moscow Times")),
+    passes(
+        "ND501",
+        "same-name-outlet-elsewhere",
+        article(publication="The Guardian", url="https://guardian.ng/news/2013/04/06/story/"),
+    ),
     passes("ND501", "clean", CLEAN),
     # ND502 unknown-publication
     fires("ND502", "unrelated-name", article(publication="Daily Planet"), PUBLICATION_LINE),

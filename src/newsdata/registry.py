@@ -18,7 +18,6 @@ _SPACES = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=4096)
-@lru_cache(maxsize=4096)
 def normalize_name(name: str) -> str:
     """The form names are matched in: case-folded, whitespace runs as one space."""
     return _SPACES.sub(" ", name).strip().casefold()
@@ -49,18 +48,34 @@ class Publication:
 
 
 class Registry:
-    """Known publications, looked up by any of their names."""
+    """Known publications, looked up by any of their names.
+
+    Several outlets may share a name (The Guardian of London, Lagos and Port of Spain): a name
+    leads to all of them, in registry order.
+    """
 
     def __init__(self, publications: Iterable[Publication]) -> None:
         self.publications: tuple[Publication, ...] = tuple(publications)
-        self._by_name: dict[str, Publication] = {}
+        self._by_name: dict[str, tuple[Publication, ...]] = {}
         for publication in self.publications:
             for name in (publication.name, *publication.aliases):
-                self._by_name.setdefault(normalize_name(name), publication)
+                key = normalize_name(name)
+                if publication not in self._by_name.get(key, ()):
+                    self._by_name[key] = (*self._by_name.get(key, ()), publication)
 
-    def lookup(self, name: str) -> Publication | None:
-        """The publication a publication line names, if the registry knows it."""
-        return self._by_name.get(normalize_name(name))
+    def named(self, name: str) -> tuple[Publication, ...]:
+        """Every publication a publication line may name (none when the registry knows none)."""
+        return self._by_name.get(normalize_name(name), ())
+
+    def lookup(self, name: str, host: str = "") -> Publication | None:
+        """The publication a publication line names: of several that share the name, the one
+        owning the URL's host, else None (it is ambiguous); a name only one outlet has, that
+        one."""
+        found = self.named(name)
+        owner = next((p for p in found if host and p.owns_host(host)), None)
+        if owner is not None or len(found) != 1:
+            return owner
+        return found[0]
 
     def extended(self, publications: Sequence[Publication]) -> Registry:
         """A registry where the given publications come first (they win on name clashes)."""

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from newsdata.diagnostics import Diagnostic, Severity
 from newsdata.rawtext import DateStatus, Document, render_date
 from newsdata.rules.base import DocumentRule, FileContext
-from newsdata.urls import date_in_path
+from newsdata.urls import date_in_path, host_of
 
 __all__ = [
     "DateBeforeFounding",
@@ -120,7 +120,8 @@ class DateBeforeFounding(DocumentRule):
     def check_document(self, ctx: FileContext, doc: Document) -> Iterator[Diagnostic]:
         if not (doc.date and doc.published and doc.publication):
             return
-        known = ctx.registry.lookup(doc.publication.text)
+        # Of outlets sharing the name, the one the URL belongs to (ambiguous: none).
+        known = ctx.registry.lookup(doc.publication.text, host_of(doc.url_text or ""))
         if known and known.founded and doc.published.year < known.founded:
             yield self.found(
                 ctx.path,

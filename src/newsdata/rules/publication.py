@@ -56,7 +56,9 @@ class PublicationDomainMismatch(DocumentRule):
     """The publication is in the registry, but the URL's host is not one of its domains.
 
     Why: an article labelled `The Guardian` whose URL lives on another site has the wrong
-    publication or the wrong URL. Subdomains count (`edition.cnn.com` belongs to CNN).
+    publication or the wrong URL. Subdomains count (`edition.cnn.com` belongs to CNN). Outlets
+    that share a name (The Guardian of London and of Lagos) are all in the registry; a URL on
+    the domains of any of them passes.
     """
 
     code = "ND501"
@@ -66,14 +68,14 @@ class PublicationDomainMismatch(DocumentRule):
     def check_document(self, ctx: FileContext, doc: Document) -> Iterator[Diagnostic]:
         if doc.publication is None or doc.url is None or not doc.url_text:
             return
-        known = ctx.registry.lookup(doc.publication.text)
+        known = ctx.registry.named(doc.publication.text)
         host = host_of(doc.url_text)
-        if known and host and not known.owns_host(host):
+        if known and host and not any(p.owns_host(host) for p in known):
+            domains = ", ".join(d for p in known for d in p.domains)
             yield self.found(
                 ctx.path,
                 doc.url.line,
-                f"the URL's host {host} is not a domain of {known.name} "
-                f"({', '.join(known.domains)})",
+                f"the URL's host {host} is not a domain of {known[0].name} ({domains})",
                 hint="fix the publication line or the URL, or add the domain to the registry",
             )
 
@@ -140,7 +142,7 @@ class UnknownPublication(DocumentRule):
             return
         host = host_of(doc.url_text)
         name = doc.publication.text
-        if host and ctx.registry.lookup(name) is None and not resembles_host(name, host):
+        if host and not ctx.registry.named(name) and not resembles_host(name, host):
             yield self.found(
                 ctx.path,
                 doc.publication.line,
