@@ -326,6 +326,17 @@ CASES = [
     fires("ND202", "no-byline", article(byline=None), 3),
     passes("ND202", "clean", CLEAN),
     passes("ND202", "plain-names", article(byline="By Jane Doe and John Roe")),
+    # ND210 author-is-web-address
+    fires("ND210", "share-link", article(byline="By [www.facebook.com](#)"), BYLINE_LINE),
+    fires(
+        "ND210",
+        "profile-url",
+        article(byline="By [Jane Doe](#) and https://twitter.com/janedoe"),
+        BYLINE_LINE,
+    ),
+    passes("ND210", "initials", article(byline="By [Dana A. Ford](#), [James S.A. Corey](#)")),
+    passes("ND210", "organisation", article(byline="By [CNN Wire](#)")),
+    passes("ND210", "clean", CLEAN),
     # ND203 malformed-byline
     fires("ND203", "empty-link", article(byline="By [](#)"), BYLINE_LINE),
     fires("ND203", "by-alone", article(byline="By"), BYLINE_LINE),

@@ -34,6 +34,7 @@ from newsdata.rules.publication import (
     UnknownPublication,
 )
 from newsdata.rules.structure import (
+    AuthorIsWebAddress,
     ContentAfterUrl,
     HeaderNotSeparated,
     MalformedByline,
@@ -79,6 +80,7 @@ FILE_RULES: tuple[Rule, ...] = (
     MissingUrl(),
     ContentAfterUrl(),
     HeaderNotSeparated(),
+    AuthorIsWebAddress(),
     MissingDate(),
     UnparseableDate(),
     ImpossibleDate(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from newsdata.diagnostics import Diagnostic, Severity
@@ -9,6 +10,7 @@ from newsdata.rawtext import Document
 from newsdata.rules.base import DocumentRule, FileContext
 
 __all__ = [
+    "AuthorIsWebAddress",
     "ContentAfterUrl",
     "HeaderNotSeparated",
     "MalformedByline",
@@ -193,3 +195,37 @@ class HeaderNotSeparated(DocumentRule):
                 f"{block.line_count} header lines without blank lines between them",
                 hint="separate title, byline, date and publication by blank lines",
             )
+
+
+# A host name with a top-level domain, perhaps with a scheme and a path: `www.facebook.com`,
+# `https://twitter.com/someone`. Names have spaces or no dotted domain; initials such as
+# `S.A.` end in a dot, not in a domain of two or more letters.
+_WEB_ADDRESS = re.compile(
+    r"^(?:https?://)?(?:www\.)?(?:[^\W_][\w-]*\.)+[^\W\d_]{2,}(?:[/?#]\S*)?$", re.IGNORECASE
+)
+
+
+class AuthorIsWebAddress(DocumentRule):
+    """An author in the byline is a web address, not a name.
+
+    Why: the extraction took a share or profile link for the author (`By [www.facebook.com](#)`);
+    the `authors` list is meant for people and organisations, and a domain there is noise in
+    every analysis by author.
+    Use instead: the author's name, or no byline when there is none.
+    """
+
+    code = "ND210"
+    name = "author-is-web-address"
+    severity = Severity.WARNING
+
+    def check_document(self, ctx: FileContext, doc: Document) -> Iterator[Diagnostic]:
+        if doc.byline is None:
+            return
+        for author in doc.authors:
+            if _WEB_ADDRESS.match(author):
+                yield self.found(
+                    ctx.path,
+                    doc.byline.line,
+                    f"the author {author!r} is a web address, not a name",
+                    hint="put the author's name, or drop the byline",
+                )
