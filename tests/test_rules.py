@@ -585,6 +585,19 @@ CASES = [
         TITLE_LINE,
     ),
     passes("ND602", "single-ideographic-space", article(title=JAPANESE_TITLE)),
+    passes(
+        "ND602",
+        "french-typography",
+        article(
+            title="Syrie\u00a0: Poutine appelle à des pourparlers «\u00a0de paix\u00a0»\u202f!"
+        ),
+    ),
+    fires(
+        "ND602",
+        "no-break-space-between-words-of-a-french-title",
+        article(title="Syrie\u00a0: Poutine\u00a0appelle à la paix"),
+        TITLE_LINE,
+    ),
     passes("ND602", "clean", CLEAN),
     # ND603 html-remnant
     fires("ND603", "tag-in-body", article(paragraphs=body("<p>" + PARAGRAPHS[0])), BODY_LINE),

@@ -53,7 +53,8 @@ class OddWhitespace(DocumentRule):
     """Doubled or unusual whitespace inside the title, byline or publication.
 
     Why: `The  Moscow Times` and `The Moscow Times` are the same outlet to a reader but not to
-    `group by`; tabs, no-break and zero-width spaces hide in metadata the same way.
+    `group by`; tabs, no-break and zero-width spaces hide in metadata the same way. A single
+    no-break space before `: ; ! ? »` or after `«` is French typography and passes.
     Use instead: single plain spaces.
     """
 
@@ -72,7 +73,7 @@ class OddWhitespace(DocumentRule):
             text = block.text
             if text.isascii() and text.isprintable() and "  " not in text:
                 continue  # only a plain single space can be there: nothing to report
-            match = _ODD_SPACE.search(text)
+            match = _odd_space(text)
             if match:
                 yield self.found(
                     ctx.path,
@@ -81,6 +82,21 @@ class OddWhitespace(DocumentRule):
                     column=match.start() + 1,
                     hint="use single plain spaces",
                 )
+
+
+_FRENCH_SPACES = "\u00a0\u202f"  # no-break and narrow no-break space
+
+
+def _odd_space(text: str) -> re.Match[str] | None:
+    """The first odd whitespace, leaving out the no-break spaces of French typography."""
+    for match in _ODD_SPACE.finditer(text):
+        space, start, end = match.group(), match.start(), match.end()
+        french = space in _FRENCH_SPACES and (
+            text[end : end + 1] in (":", ";", "!", "?", "»") or text[start - 1 : start] == "«"
+        )
+        if not french:
+            return match
+    return None
 
 
 def _describe(space: str) -> str:
