@@ -562,6 +562,11 @@ CASES = [
         ),
     ),
     passes("ND601", "japanese", article(paragraphs=body(JAPANESE_PARAGRAPH, JAPANESE_PARAGRAPH))),
+    passes(
+        "ND601",
+        "german-closing-quote",
+        article(paragraphs=body(PARAGRAPHS[0] + " „Es muss aufhören.“", "dann " + PARAGRAPHS[1])),
+    ),
     # ND602 odd-whitespace
     fires(
         "ND602",

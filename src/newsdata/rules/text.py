@@ -16,8 +16,9 @@ __all__ = ["Boilerplate", "HtmlRemnant", "OddWhitespace", "ShortBody", "SplitPar
 MIN_BODY_WORDS = 50
 
 # Characters that may end a paragraph: sentence punctuation in several scripts, closing quotes
-# and brackets, dashes and ellipses.
-_TERMINAL = set(".!?:;…\"'”’»)]}」』】）。！？．｡—–")
+# and brackets, dashes and ellipses. German closes quotes with “ ‘ « ‹, Armenian ends a sentence
+# with ։, Greek uses · and ; (the scripts without letter case never trigger the rule).
+_TERMINAL = set(".!?:;…\"'”’»)]}」』】）。！？．｡—–“‘«‹›։·;")
 
 
 class SplitParagraph(DocumentRule):
