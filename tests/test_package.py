@@ -20,9 +20,10 @@ from newsdata.config import RuleSelection, Settings
 from newsdata.errors import ReleaseError, ReleaseRefusedError, ValidationFailedError
 from newsdata.model import SCHEMA_VERSION
 from newsdata.package import build_release
-from newsdata.package.records import COLUMNS, arrow_schema, authors_json, columns_batch
+from newsdata.package.records import arrow_schema, authors_json, columns_batch
 from newsdata.package.verify import verify_release
 from newsdata.pipeline import RunOptions
+from newsdata.results import RECORD_COLUMNS
 from tests.factory import (
     DATASET_PYPROJECT,
     article,
@@ -139,6 +140,12 @@ def test_a_file_that_differs_from_what_validation_saw_is_refused(repo: Path) -> 
     assert list(build_module._as_validated(iter([chunk]), inputs)) == [chunk]
     with pytest.raises(ReleaseError, match="has no record"):
         list(build_module._as_validated(iter([]), inputs))
+    other = {"id": ["b" * 16], "source_path": ["raw/y.txt"], "source_sha256": ["0" * 64]}
+    with pytest.raises(ReleaseError, match=r"raw/y\.txt is not the file validation saw"):
+        list(build_module._as_validated(iter([other]), inputs))
+    extra = {name: chunk[name] + other[name] for name in chunk}
+    with pytest.raises(ReleaseError, match=r"raw/y\.txt is not the file validation saw"):
+        list(build_module._as_validated(iter([extra]), inputs))
 
 
 def test_source_date_epoch_sets_created(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -409,7 +416,7 @@ def test_columns_batch_matches_pyarrow_conversion(
 ) -> None:
     import pyarrow as pa
 
-    columns = {name: [row[0] for row in rows] for name in COLUMNS}
+    columns = {name: [row[0] for row in rows] for name in RECORD_COLUMNS}
     columns["authors"] = [row[1] for row in rows]
     columns["published"] = [row[2] for row in rows]
     columns["word_count"] = [row[3] for row in rows]

@@ -102,9 +102,9 @@ def _classify(
 ) -> Target | None:
     display = root_prefix + relative
     real = real_prefix + relative  # no link on the way: the walk follows none
-    real_root = real_prefix.removesuffix(os.sep) or os.sep
     is_article_name = entry.name.endswith(ARTICLE_SUFFIX)
     if entry.is_symlink():
+        real_root = real_prefix.removesuffix(os.sep) or os.sep
         return _classify_symlink(display, real_root, relative, is_article_name)
     if entry.is_dir(follow_symlinks=False):
         if is_article_name:

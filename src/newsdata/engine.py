@@ -16,7 +16,7 @@ from newsdata.config import Settings
 from newsdata.diagnostics import Diagnostic, Severity
 from newsdata.discovery import Target
 from newsdata.rawtext import Document, parse_text
-from newsdata.reading import BINARY_SAMPLE, RawFile, decode, read_raw
+from newsdata.reading import RawFile, decode, read_raw
 from newsdata.registry import Registry, builtin_registry, load_registry_file
 from newsdata.results import RECORD_COLUMNS, FileResult
 from newsdata.rules import CORPUS_RULES, FILE_RULES, CorpusRule, DocumentRule, FileContext, Rule
@@ -98,12 +98,10 @@ class Validator:
         )
         if raw.data is None or raw.is_blank:
             return ctx
-        # Both judged once: the rules ND103 and ND104 read them from here. Without control
-        # bytes, an ASCII start cannot look binary, so the closer look is skipped.
+        # Both judged once: the rules ND103 and ND104 read them from here. ASCII text without
+        # control bytes cannot look binary, so the closer look is skipped.
         ctx.control_bytes = raw.has_control_bytes
-        ctx.binary = (ctx.control_bytes or not raw.data[:BINARY_SAMPLE].isascii()) and (
-            raw.is_binary
-        )
+        ctx.binary = (ctx.control_bytes or not raw.data.isascii()) and raw.is_binary
         if ctx.binary:
             return ctx
         text, bad = decode(raw.data)
@@ -219,7 +217,7 @@ def _record_values(ctx: FileContext, sha256: str | None, source: str) -> tuple[A
     if ctx.doc is None or sha256 is None:
         return None
     try:
-        article = record(ctx.doc, source or "-", sha256)
+        article = record(ctx.doc, source, sha256)
     except (ValueError, ValidationError):
         return None
     return tuple(getattr(article, name) for name in RECORD_COLUMNS)

@@ -227,15 +227,13 @@ def _compute(
 def _report(validator: Validator, units: list[_Unit], settings: Settings) -> Report:
     found: list[Diagnostic] = []
     entries: list[IndexEntry] = []
-    checked = [u for u in units if u.result is not None]
+    checked = [(u, r) for u in units if (r := u.result) is not None]
     width = SIGNATURE_BYTES
-    signed = any(u.result is not None and u.result.signature for u in checked)
+    signed = any(r.signature for _, r in checked)
     # Signatures move into one buffer (0xFF rows match nothing), each file's bytes dropped as
     # they are copied: the cache has them already, and the index needs no object per file.
     signatures = bytearray(b"\xff") * (width * len(checked)) if signed else None
-    for row, unit in enumerate(checked):
-        result = unit.result
-        assert result is not None
+    for row, (unit, result) in enumerate(checked):
         if unit.named:
             found.extend(replace(d, path=unit.display) for d in result.findings)
             found.extend(validator.check_volatile(unit.display, result))

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
+from newsdata.words import has_alnum
+
 if TYPE_CHECKING:
     from newsdata.model import Article
 
@@ -73,7 +75,6 @@ _BYLINE = re.compile(r"^by(?:\s+|$)(?P<rest>.*)$", re.IGNORECASE)
 _LINK = re.compile(r"\[(?P<name>(?:\\.|[^\\\]])*)\]\((?P<href>[^)]*)\)")
 _AUTHOR_SEPARATOR = re.compile(r"\s*(?:,\s*and\s+|,|\s+and\s+|\s*&\s*|;)\s*")
 _ESCAPED = re.compile(r"\\(.)")
-_ALNUM = re.compile(r"[^\W_]")
 _LINK_SPECIAL = re.compile(r"[\\\[\]]")
 
 
@@ -314,10 +315,10 @@ def parse_authors(byline: str) -> list[str]:
 def _plain_names(text: str) -> list[str]:
     # A plain name has a letter or digit: leftovers such as the ")" of a link whose target
     # itself holds parentheses are not authors.
-    if _ALNUM.search(text) is None:
+    if not has_alnum(text):
         return []  # only separators (", ", " and "): the common case between links
     parts = (part.strip() for part in _AUTHOR_SEPARATOR.split(text))
-    return [part for part in parts if any(ch.isalnum() for ch in part)]
+    return [part for part in parts if has_alnum(part)]
 
 
 def render_date(day: dt.date) -> str:

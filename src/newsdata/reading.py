@@ -7,10 +7,10 @@ import os
 import stat
 from dataclasses import dataclass
 
-__all__ = ["BINARY_SAMPLE", "RawFile", "decode", "read_raw"]
+__all__ = ["RawFile", "decode", "read_raw"]
 
 DEFAULT_MAX_FILE_SIZE = 2 * 1024 * 1024
-BINARY_SAMPLE = 8192
+_BINARY_SAMPLE = 8192
 _BINARY_RATIO = 0.10
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r")
 _C0_AND_DEL = _CONTROL_BYTES + b"\x7f"
@@ -36,7 +36,7 @@ class RawFile:
         """Whether the file looks binary: many NULs, control bytes or invalid UTF-8 at its start."""
         if not self.data:
             return False
-        sample = self.data[:BINARY_SAMPLE]
+        sample = self.data[:_BINARY_SAMPLE]
         controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
         if sample.isascii():
             return controls / len(sample) > _BINARY_RATIO

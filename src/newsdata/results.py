@@ -33,7 +33,7 @@ class FileResult:
     `published` and `date_line` let the date-dependent rule (future dates) be re-judged every
     day without re-reading the file; `signature` is the body's MinHash signature as bytes.
     `record` (packaging only, never cached) is the file's record as a tuple of column values,
-    made from the very bytes that were checked, with `source_path` left empty.
+    made from the very bytes that were checked.
     """
 
     findings: tuple[Diagnostic, ...]

@@ -145,25 +145,21 @@ def _chunk_signatures(bodies: Sequence[str]) -> npt.NDArray[np.uint32]:
 
 
 def _hashed_words(bodies: Sequence[str]) -> list[npt.NDArray[np.uint64]]:
-    """Each body's word hashes: spaced text in bulk with numpy, CJK text word by word."""
+    """Each body's word hashes: spaced text in bulk with numpy, CJK text word by word (the
+    caller keeps the bodies to one chunk of text)."""
     import numpy as np
 
     out: list[npt.NDArray[np.uint64]] = [np.zeros(0, np.uint64)] * len(bodies)
-    spaced = [i for i, body in enumerate(bodies) if not is_unspaced(body)]
-    for i in set(range(len(bodies))) - set(spaced):
-        values = map(_VOCABULARY.__getitem__, words(bodies[i]))
-        out[i] = _mix(np.fromiter(values, dtype=np.uint64))
-    chunk: list[int] = []
-    size = 0
-    for i in [*spaced, -1]:
-        if chunk and (i < 0 or size + len(bodies[i]) > _CHUNK_BYTES):
-            hashed = _bulk_word_hashes([bodies[j] for j in chunk])
-            for index, hashes in zip(chunk, hashed, strict=True):
-                out[index] = hashes
-            chunk, size = [], 0
-        if i >= 0:
-            chunk.append(i)
-            size += len(bodies[i])
+    spaced: list[int] = []
+    for i, body in enumerate(bodies):
+        if is_unspaced(body):
+            out[i] = _mix(np.fromiter(map(_VOCABULARY.__getitem__, words(body)), np.uint64))
+        else:
+            spaced.append(i)
+    if spaced:
+        hashed = _bulk_word_hashes([bodies[i] for i in spaced])
+        for index, hashes in zip(spaced, hashed, strict=True):
+            out[index] = hashes
     return out
 
 

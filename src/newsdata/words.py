@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from itertools import filterfalse
 
-__all__ = ["count_words", "has_words"]
+__all__ = ["count_words", "has_alnum", "has_words"]
 
 # Han ideographs, kana, and Thai/Lao/Khmer/Myanmar letters are written without spaces between
 # words; each such character counts as one word, the usual convention for CJK word counts.
@@ -21,6 +21,11 @@ _ASCII_LETTERS = bytes(
     ord("a") if chr(b).isalnum() else ord(" ") if chr(b).isspace() else b for b in range(256)
 )
 _WORD = re.compile(rf"[{_UNSPACED}]|[^\s{_UNSPACED}]*[^\W_][^\s{_UNSPACED}]*")
+
+
+def has_alnum(text: str) -> bool:
+    """Whether the text holds a letter or a digit (in any script)."""
+    return _ALNUM.search(text) is not None
 
 
 def count_words(text: str) -> int:

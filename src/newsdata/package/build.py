@@ -363,31 +363,19 @@ def _as_validated(
     (a file edited while packaging is refused, not published half-checked)."""
     done = 0
     for chunk in chunks:
-        expected = inputs[done : done + len(chunk["id"])]
-        done += len(chunk["id"])
-        # Whole columns compared at once (in C); a row is looked for only on a mismatch.
-        if chunk["id"] != [i.id for i in expected] or chunk["source_path"] != [
-            i.path for i in expected
-        ]:
-            bad = _first_difference(chunk["source_path"], [i.path for i in expected])
+        found = list(zip(chunk["id"], chunk["source_path"], chunk["source_sha256"], strict=True))
+        wanted = [(i.id, i.path, i.sha256) for i in inputs[done : done + len(found)]]
+        done += len(found)
+        if found != wanted:  # whole chunks compared at once; a row is looked for only now
+            pairs = enumerate(zip(found, wanted, strict=False))
+            row = next((n for n, (got, want) in pairs if got != want), len(wanted))
+            if row < len(wanted) and found[row][:2] == wanted[row][:2]:
+                raise ReleaseError(f"{found[row][1]} changed while packaging: nothing written")
+            bad = found[row][1]  # the first row that differs, or one more than validation saw
             raise ReleaseError(f"{bad} is not the file validation saw there: nothing written")
-        if chunk["source_sha256"] != [i.sha256 for i in expected]:
-            row = _first_index(chunk["source_sha256"], [i.sha256 for i in expected])
-            path = chunk["source_path"][row]
-            raise ReleaseError(f"{path} changed while packaging: nothing written")
         yield chunk
     if done < len(inputs):
         raise ReleaseError(f"{inputs[done].path} has no record: nothing written")
-
-
-def _first_index(found: list[Any], wanted: list[Any]) -> int:
-    return next((n for n, (a, b) in enumerate(zip(found, wanted, strict=False)) if a != b), 0)
-
-
-def _first_difference(found: list[str], wanted: list[str]) -> str:
-    if len(found) > len(wanted):
-        return found[len(wanted)]
-    return found[_first_index(found, wanted)] if found else wanted[0]
 
 
 def _regrouped(chunks: Iterator[dict[str, list[Any]]]) -> Iterator[dict[str, list[Any]]]:

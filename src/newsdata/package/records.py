@@ -50,8 +50,6 @@ PARQUET_OPTIONS: dict[str, Any] = {
     "use_dictionary": ["publication", "authors.list.element"],
 }
 
-COLUMNS = RECORD_COLUMNS
-
 
 @cache
 def arrow_schema() -> pa.Schema:
@@ -71,7 +69,7 @@ def arrow_schema() -> pa.Schema:
         pa.field("source_path", string, nullable=False),
         pa.field("source_sha256", string, nullable=False),
     ]
-    assert tuple(f.name for f in fields) == COLUMNS == tuple(Article.model_fields)
+    assert tuple(f.name for f in fields) == RECORD_COLUMNS == tuple(Article.model_fields)
     return pa.schema(fields, metadata={"newsdata.schema_version": SCHEMA_VERSION})
 
 
@@ -91,10 +89,10 @@ def read_article(root: Path, relative: str) -> Article:
 
 def record_columns(root: Path, paths: Sequence[str]) -> dict[str, list[Any]]:
     """Records of several files as plain column lists (what a worker sends back)."""
-    columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
+    columns: dict[str, list[Any]] = {name: [] for name in RECORD_COLUMNS}
     for relative in paths:
         article = read_article(root, relative)
-        for name in COLUMNS:
+        for name in RECORD_COLUMNS:
             columns[name].append(getattr(article, name))
     return columns
 

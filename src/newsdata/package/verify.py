@@ -205,9 +205,9 @@ def _check_csv(files: ReleaseFiles, name: str, rows: object, result: Verificatio
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    from newsdata.package.records import COLUMNS
+    from newsdata.results import RECORD_COLUMNS
 
-    as_text = pacsv.ConvertOptions(column_types=dict.fromkeys(COLUMNS, pa.string()))
+    as_text = pacsv.ConvertOptions(column_types=dict.fromkeys(RECORD_COLUMNS, pa.string()))
     found = 0
     with files.open(name) as handle:
         try:
@@ -218,7 +218,7 @@ def _check_csv(files: ReleaseFiles, name: str, rows: object, result: Verificatio
         except (pa.ArrowException, OSError, ValueError) as error:
             result.problems.append(f"{name}: not readable CSV ({error})")
             return
-    if header != COLUMNS:
+    if header != RECORD_COLUMNS:
         result.problems.append(f"{name}: header {list(header)} differs from the article schema")
     if rows is not None and found != rows:
         result.problems.append(f"{name}: {found} rows, the descriptor says {rows}")
