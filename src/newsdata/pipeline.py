@@ -112,7 +112,11 @@ def run(
 def source_path(path: str, root: Path) -> str:
     """A file's path relative to the data repository's root, with / separators (as walked,
     not resolved: a symlinked corpus folder keeps its name)."""
-    return os.path.relpath(path, root).replace(os.sep, "/")
+    prefix = f"{root}{os.sep}"
+    # Sliced when it lies under the root as given (always, when packaging): os.path.relpath
+    # costs ~8 µs a file, a serial 0.16 s for 20,000 files, twice per release.
+    relative = path[len(prefix) :] if path.startswith(prefix) else os.path.relpath(path, root)
+    return relative.replace(os.sep, "/")
 
 
 def _units(paths: Sequence[str | os.PathLike[str]], corpus: Path) -> list[_Unit]:
