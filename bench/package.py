@@ -40,13 +40,14 @@ def pyarrow_write_seconds(raw: Path, repeat: int) -> tuple[float, int]:
         arrow_schema,
         csv_batch,
         csv_write_options,
-        record_columns,
+        record_values,
     )
+    from newsdata.results import RECORD_COLUMNS
 
     paths = sorted(p.relative_to(raw.parent).as_posix() for p in raw.rglob("*.txt"))
-    table = pa.Table.from_batches(
-        [pa.RecordBatch.from_pydict(record_columns(raw.parent, paths), schema=arrow_schema())]
-    )
+    values = record_values(raw.parent, paths)
+    columns = {name: [row[i] for row in values] for i, name in enumerate(RECORD_COLUMNS)}
+    table = pa.Table.from_batches([pa.RecordBatch.from_pydict(columns, schema=arrow_schema())])
     times = []
     with tempfile.TemporaryDirectory() as scratch:
         for _ in range(repeat):

@@ -20,10 +20,10 @@ from newsdata.config import RuleSelection, Settings
 from newsdata.errors import ReleaseError, ReleaseRefusedError, ValidationFailedError
 from newsdata.model import SCHEMA_VERSION
 from newsdata.package import build_release
-from newsdata.package.records import arrow_schema, authors_json, columns_batch
+from newsdata.package.records import arrow_schema, chunk_batch, release_batches
 from newsdata.package.verify import verify_release
 from newsdata.pipeline import RunOptions
-from newsdata.results import RECORD_COLUMNS
+from newsdata.results import RECORD_COLUMNS, authors_json, pack_records, record_buffers
 from tests.factory import (
     DATASET_PYPROJECT,
     article,
@@ -132,20 +132,25 @@ def test_records_from_validation_and_from_the_cache_make_the_same_release(
 
 
 def test_a_file_that_differs_from_what_validation_saw_is_refused(repo: Path) -> None:
+    import pyarrow as pa
+
+    def table(columns: dict[str, list[str]]) -> pa.Table:
+        return pa.Table.from_pydict(columns, schema=pa.schema([(n, pa.string()) for n in columns]))
+
     inputs = [build_module._Input("a" * 16, "raw/x.txt", 10, "0" * 64)]
     chunk = {"id": ["a" * 16], "source_path": ["raw/x.txt"], "source_sha256": ["1" * 64]}
     with pytest.raises(ReleaseError, match="changed while packaging"):
-        list(build_module._as_validated(iter([chunk]), inputs))
+        list(build_module._as_validated(iter([table(chunk)]), inputs))
     chunk["source_sha256"] = ["0" * 64]
-    assert list(build_module._as_validated(iter([chunk]), inputs)) == [chunk]
+    assert list(build_module._as_validated(iter([table(chunk)]), inputs)) == [table(chunk)]
     with pytest.raises(ReleaseError, match="has no record"):
         list(build_module._as_validated(iter([]), inputs))
     other = {"id": ["b" * 16], "source_path": ["raw/y.txt"], "source_sha256": ["0" * 64]}
     with pytest.raises(ReleaseError, match=r"raw/y\.txt is not the file validation saw"):
-        list(build_module._as_validated(iter([other]), inputs))
+        list(build_module._as_validated(iter([table(other)]), inputs))
     extra = {name: chunk[name] + other[name] for name in chunk}
     with pytest.raises(ReleaseError, match=r"raw/y\.txt is not the file validation saw"):
-        list(build_module._as_validated(iter([extra]), inputs))
+        list(build_module._as_validated(iter([table(extra)]), inputs))
 
 
 def test_source_date_epoch_sets_created(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -386,13 +391,14 @@ def test_frictionless_catches_a_tampered_parquet(repo: Path) -> None:
 
 
 def test_records_are_the_same_on_one_or_two_processes(repo: Path) -> None:
-    from newsdata.package.records import column_chunks
+    from newsdata.package.records import record_chunks
 
     paths = [f"raw/site/{n}.txt" for n in range(5)]
-    one = list(column_chunks(repo, paths, jobs=1, size=2))
-    two = list(column_chunks(repo, paths, jobs=2, size=2))
+    one = list(record_chunks(repo, paths, jobs=1, buckets=4, size=2))
+    two = list(record_chunks(repo, paths, jobs=2, buckets=4, size=2))
     assert one == two
-    assert [len(chunk["id"]) for chunk in two] == [2, 2, 1]
+    assert [len(packed.sources) for packed in two] == [2, 2, 1]
+    assert all(packed.buckets == 4 for packed in two)
 
 
 @given(st.lists(st.text(max_size=12), max_size=4))
@@ -411,7 +417,7 @@ _NAMES = st.text(st.characters(exclude_categories=("Cs",)), max_size=8)
     )
 )
 @settings(max_examples=100)
-def test_columns_batch_matches_pyarrow_conversion(
+def test_record_buffers_match_pyarrow_conversion(
     rows: list[tuple[str, list[str], Any, int]],
 ) -> None:
     import pyarrow as pa
@@ -420,9 +426,13 @@ def test_columns_batch_matches_pyarrow_conversion(
     columns["authors"] = [row[1] for row in rows]
     columns["published"] = [row[2] for row in rows]
     columns["word_count"] = [row[3] for row in rows]
-    batch = columns_batch(columns)
+    records = list(zip(*(columns[name] for name in RECORD_COLUMNS), strict=True))
+    batch = chunk_batch(*record_buffers(records))
     batch.validate(full=True)
-    assert batch.equals(pa.RecordBatch.from_pydict(columns, schema=arrow_schema()))
+    expected = pa.RecordBatch.from_pydict(columns, schema=arrow_schema())
+    parquet, csv = release_batches(pa.Table.from_batches([batch]))
+    assert parquet.equals(expected)
+    assert csv.column("authors").to_pylist() == [authors_json(a) for a in columns["authors"]]
 
 
 def test_packaging_never_imports_pandas(repo: Path) -> None:
@@ -442,25 +452,34 @@ def test_packaging_never_imports_pandas(repo: Path) -> None:
 
 
 def test_the_spool_gives_back_every_record_in_id_order(tmp_path: Path) -> None:
+    import datetime as dt
     import random
 
     from newsdata.package.spool import RecordSpool
-    from newsdata.results import pack_records
 
     rng = random.Random(7)
     ids = [f"{rng.getrandbits(64):016x}" for _ in range(3000)] + ["00" * 8] * 40  # one bucket
+    day = dt.date(2020, 1, 1)
     rows = [
-        (i, f"t{n}", [], None, "p", "u", "b", 1, f"raw/{n}.txt", "0" * 64)
-        for n, i in enumerate(ids)
+        (i, f"t{n}", [], day, "p", "u", "b", 1, f"raw/{n}.txt", "0" * 64) for n, i in enumerate(ids)
     ]
     spool = RecordSpool(tmp_path / "missing" / "deeper")  # in the nearest existing folder
     with contextlib.closing(spool):
         for start in range(0, len(rows), 300):
-            spool.add(pack_records(rows[start : start + 300]))
+            spool.add(pack_records(rows[start : start + 300], 8))
         assert spool.paths == {row[8] for row in rows}
-        chunks = list(spool.columns(1000))
-    assert all(len(chunk["id"]) >= 1000 for chunk in chunks[:-1])
-    got = [pair for chunk in chunks for pair in zip(chunk["id"], chunk["source_path"], strict=True)]
+        assert spool.buckets == 8
+        with pytest.raises(ValueError, match="buckets"):
+            spool.add(pack_records(rows[:1], 4))  # another order: refused
+        tables = list(spool.tables(1000))
+    assert all(table.num_rows >= 1000 for table in tables[:-1])
+    got = [
+        pair
+        for table in tables
+        for pair in zip(
+            table.column("id").to_pylist(), table.column("source_path").to_pylist(), strict=True
+        )
+    ]
     assert got == sorted((row[0], row[8]) for row in rows)
     assert list(tmp_path.iterdir()) == []  # the scratch file never had a name
 

@@ -17,7 +17,7 @@ __all__ = ["BATCH_SIZE", "default_jobs", "freeze_inherited_heap", "run_batches",
 #: enough that memory stays flat and the progress bar moves.
 BATCH_SIZE = 256
 
-_WORKER: tuple[Validator, bool, bool] | None = None
+_WORKER: tuple[Validator, bool, int] | None = None
 _BATCHES = [0]
 
 
@@ -36,7 +36,7 @@ def freeze_inherited_heap() -> None:
     gc.freeze()
 
 
-def _initialize(settings: Settings, signatures: bool, records: bool) -> None:
+def _initialize(settings: Settings, signatures: bool, records: int) -> None:
     global _WORKER
     _WORKER = (Validator(settings, defer_volatile=True), signatures, records)
     freeze_inherited_heap()
@@ -54,13 +54,14 @@ def _work(items: Sequence[BatchItem]) -> tuple[list[FileResult], PackedRecords |
 
 
 def _checked(
-    validator: Validator, items: Sequence[BatchItem], *, signatures: bool, records: bool
+    validator: Validator, items: Sequence[BatchItem], *, signatures: bool, records: int
 ) -> tuple[list[FileResult], PackedRecords | None]:
-    """A batch's results, and (packaging) its records packed where they were made."""
-    results = check_batch(validator, items, signatures=signatures, records=records)
+    """A batch's results, and (packaging: `records` buckets) its records packed where they
+    were made."""
+    results = check_batch(validator, items, signatures=signatures, records=records > 0)
     if not records:
         return results, None
-    packed = pack_records(r.record for r in results if r.record is not None)
+    packed = pack_records((r.record for r in results if r.record is not None), records)
     for result in results:
         result.record = None
     return results, packed
@@ -106,12 +107,14 @@ def run_batches(
     jobs: int,
     signatures: bool,
     records: Callable[[PackedRecords], None] | None = None,
+    buckets: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[FileResult]:
     """Check every item, on `jobs` processes, yielding results in the items' order; with
-    `records` (packaging), each batch's records are handed to it as they come."""
+    `records` (packaging), each batch's records, in `buckets` buckets, are handed to it as
+    they come."""
     batches = [items[i : i + BATCH_SIZE] for i in range(0, len(items), BATCH_SIZE)]
-    wanted = records is not None
+    wanted = buckets if records is not None else 0
     if jobs <= 1 or len(batches) <= 1:
         validator = Validator(settings, defer_volatile=True)
         done = (_checked(validator, b, signatures=signatures, records=wanted) for b in batches)

@@ -14,7 +14,7 @@ from newsdata.discovery import Target, discover, printable
 from newsdata.engine import BatchItem, Validator, at_severity
 from newsdata.index import CorpusIndex, IndexEntry
 from newsdata.parallel import default_jobs, run_batches
-from newsdata.results import FileResult, PackedRecords
+from newsdata.results import FileResult, PackedRecords, record_buckets
 from newsdata.root import find_root
 from newsdata.rules.corpus import NearDuplicateBody
 from newsdata.similarity import SIGNATURE_BYTES
@@ -213,7 +213,13 @@ def _compute(
     else:
         items = [BatchItem(u.target.path, u.target, source_path(u.target.path, root)) for u in todo]
     results = run_batches(
-        settings, items, jobs=jobs, signatures=signatures, records=sink, progress=advance
+        settings,
+        items,
+        jobs=jobs,
+        signatures=signatures,
+        records=sink,
+        buckets=record_buckets(len(units)),
+        progress=advance,
     )
     # Results are stored as they come, while this process would otherwise wait on the workers.
     fresh: list[tuple[str, StatKey, FileResult]] = []

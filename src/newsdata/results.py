@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import pickle
-from collections.abc import Iterable
+import re
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from newsdata.diagnostics import Diagnostic
+from newsdata.errors import ReleaseError
 
-__all__ = ["RECORD_BUCKETS", "RECORD_COLUMNS", "FileResult", "PackedRecords", "pack_records"]
+__all__ = [
+    "RECORD_COLUMNS",
+    "ColumnBuffers",
+    "FileResult",
+    "PackedRecords",
+    "authors_json",
+    "bucket_of",
+    "pack_records",
+    "record_buckets",
+    "record_buffers",
+]
 
 #: The record's columns, in the order of the model's fields and of the packaged table.
 RECORD_COLUMNS = (
@@ -48,31 +64,99 @@ class FileResult:
     record: tuple[Any, ...] | None = None
 
 
-#: Records are kept in this many buckets by the first byte of their id (a hash prefix, so the
-#: buckets fill evenly): reading the buckets in turn gives the table in id order.
-RECORD_BUCKETS = 256
+#: Rows a spool bucket aims at: records are kept in buckets by the leading bits of their id (a
+#: hash prefix, so the buckets fill evenly), and reading the buckets in turn gives the table in
+#: id order with one bucket in memory. Few, large buckets keep the per-chunk costs small.
+ROWS_PER_BUCKET = 4096
+MAX_TEXT_BYTES = 2**31 - 1  # Arrow's string type has 32-bit offsets
+MAX_BUCKETS = 256
 _ID = RECORD_COLUMNS.index("id")
 _SOURCE = RECORD_COLUMNS.index("source_path")
+_AUTHORS = RECORD_COLUMNS.index("authors")
+_PUBLISHED = RECORD_COLUMNS.index("published")
+_WORD_COUNT = RECORD_COLUMNS.index("word_count")
+_INDEXES = range(len(RECORD_COLUMNS))
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+_JSON_ESCAPED = re.compile(r'[\x00-\x1f\\"]')  # what json.dumps(ensure_ascii=False) escapes
+
+#: One column's Arrow buffers: offsets and UTF-8 data for text; list offsets, offsets and data
+#: for a list of text; the values for a date (days since 1970, int32) or a count (int64).
+ColumnBuffers = tuple[bytes, ...]
+
+
+def record_buckets(files: int) -> int:
+    """How many buckets records of a corpus of `files` files are spread over (a power of two)."""
+    buckets = 1
+    while buckets < MAX_BUCKETS and buckets * ROWS_PER_BUCKET < files:
+        buckets *= 2
+    return buckets
+
+
+def bucket_of(record_id: str, buckets: int) -> int:
+    """The bucket of a record: the leading bits of its (hexadecimal) id."""
+    return (int(record_id[:2], 16) * buckets) >> 8
 
 
 @dataclass(frozen=True, slots=True)
 class PackedRecords:
-    """The records of a batch, pickled bucket by bucket in the process that made them, so that
-    the process keeping them only appends bytes (no unpickling and pickling again)."""
+    """The records of a batch, bucket by bucket, as pickled Arrow buffers made in the process
+    that checked the files: the process that writes the release builds Arrow arrays from them
+    without a Python object per value (and the pipe carries bytes, not objects)."""
 
+    buckets: int
     chunks: tuple[tuple[int, bytes], ...]
     sources: tuple[str, ...]
 
 
-def pack_records(records: Iterable[tuple[Any, ...]]) -> PackedRecords:
-    """Records (values in RECORD_COLUMNS order) grouped and pickled by id bucket."""
+def pack_records(records: Iterable[tuple[Any, ...]], buckets: int) -> PackedRecords:
+    """Records (values in RECORD_COLUMNS order) grouped by bucket, each group as Arrow buffers."""
     by_bucket: dict[int, list[tuple[Any, ...]]] = {}
     sources: list[str] = []
     for values in records:
-        by_bucket.setdefault(int(values[_ID][:2], 16), []).append(values)
+        by_bucket.setdefault(bucket_of(values[_ID], buckets), []).append(values)
         sources.append(values[_SOURCE])
     chunks = tuple(
-        (bucket, pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL))
+        (bucket, pickle.dumps(record_buffers(rows), protocol=pickle.HIGHEST_PROTOCOL))
         for bucket, rows in sorted(by_bucket.items())
     )
-    return PackedRecords(chunks, tuple(sources))
+    return PackedRecords(buckets, chunks, tuple(sources))
+
+
+def record_buffers(rows: Sequence[tuple[Any, ...]]) -> tuple[int, list[ColumnBuffers]]:
+    """Rows as Arrow buffers, one entry per column of RECORD_COLUMNS and then the authors as
+    JSON text (the CSV's encoding of the list)."""
+    columns = [_column_buffers(index, [row[index] for row in rows]) for index in _INDEXES]
+    columns.append(_text_buffers([authors_json(row[_AUTHORS]) for row in rows]))
+    return len(rows), columns
+
+
+def _column_buffers(index: int, values: list[Any]) -> ColumnBuffers:
+    if index == _AUTHORS:
+        lists = array("i", accumulate(map(len, values), initial=0)).tobytes()
+        return (lists, *_text_buffers([name for names in values for name in names]))
+    if index == _PUBLISHED:
+        return (array("i", [day.toordinal() - _EPOCH_ORDINAL for day in values]).tobytes(),)
+    if index == _WORD_COUNT:
+        return (array("q", values).tobytes(),)
+    return _text_buffers(values)
+
+
+def _text_buffers(values: Sequence[str]) -> tuple[bytes, bytes]:
+    joined = "".join(values)
+    if joined.isascii():  # one encode, and each value's length in bytes is its length
+        lengths, data = list(map(len, values)), joined.encode("ascii")
+    else:
+        encoded = [value.encode("utf-8") for value in values]
+        lengths, data = list(map(len, encoded)), b"".join(encoded)
+    if len(data) > MAX_TEXT_BYTES:
+        raise ReleaseError("a batch of records holds over 2 GiB of text: lower max-file-size")
+    return array("i", accumulate(lengths, initial=0)).tobytes(), data
+
+
+def authors_json(authors: list[str]) -> str:
+    """`json.dumps(authors, ensure_ascii=False)`, without its machinery when no name needs an
+    escape (nearly always)."""
+    joined = '", "'.join(authors)
+    if _JSON_ESCAPED.search(joined) is not None:
+        return json.dumps(authors, ensure_ascii=False)
+    return f'["{joined}"]' if authors else "[]"

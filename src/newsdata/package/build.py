@@ -35,17 +35,18 @@ from newsdata.package.records import (
     PARQUET_OPTIONS,
     ROW_GROUP_SIZE,
     arrow_schema,
-    column_chunks,
-    columns_batch,
-    csv_batch,
+    csv_schema,
     csv_write_options,
+    memory_pool,
+    record_chunks,
+    release_batches,
 )
 from newsdata.package.spool import RecordSpool
 from newsdata.package.stats import ReleaseStats
 from newsdata.package.version import Version, check_new_version, existing_releases
 from newsdata.parallel import default_jobs
 from newsdata.pipeline import Run, RunOptions, run, source_path
-from newsdata.results import PackedRecords
+from newsdata.results import PackedRecords, record_buckets
 from newsdata.root import find_root
 from newsdata.schema import table_schema
 
@@ -322,29 +323,33 @@ def _write_tables(
 
     (folder / "data").mkdir(parents=True)
     stats = ReleaseStats()
-    schema = arrow_schema()
     # Files whose validation came from the cache were not read in this run: their records
     # are made now (in parallel, small chunks for balance) and join the others in the spool.
     missing = [i.path for i in inputs if i.path not in spool.paths]
-    for chunk in column_chunks(root, missing, jobs, ROW_GROUP_SIZE // 4):
-        spool.add_columns(chunk)
-    # Rows are regrouped into fixed-size row groups: the files depend on nothing but the rows.
-    chunks = _regrouped(_as_validated(spool.columns(ROW_GROUP_SIZE), inputs))
-    csv_schema = csv_batch(_empty_batch(schema)).schema
+    buckets = spool.buckets or record_buckets(len(inputs))
+    for packed in record_chunks(root, missing, jobs, buckets, ROW_GROUP_SIZE // 4):
+        spool.add(packed)
     with (
-        pq.ParquetWriter(folder / DATA_FILES[0], schema, **PARQUET_OPTIONS) as parquet,
+        pq.ParquetWriter(
+            folder / DATA_FILES[0], arrow_schema(), memory_pool=memory_pool(), **PARQUET_OPTIONS
+        ) as parquet,
         pacsv.CSVWriter(
-            folder / DATA_FILES[1], csv_schema, write_options=csv_write_options()
+            folder / DATA_FILES[1],
+            csv_schema(),
+            write_options=csv_write_options(),
+            memory_pool=memory_pool(),
         ) as table,
         ThreadPoolExecutor(2, thread_name_prefix="newsdata-write") as writers,
     ):
         # pyarrow encodes, compresses and writes without the GIL: the Parquet and the CSV
-        # writer each take a thread, while this one prepares the next row group.
+        # writer each take a thread, while this one prepares the next row group. Rows are
+        # regrouped into fixed-size row groups: the files depend on nothing but the rows.
         writing: list[Future[None]] = []
-        for columns in chunks:
-            stats.add_columns(columns)
-            batch = columns_batch(columns)
-            text = csv_batch(batch)
+        for rows in _as_validated(_regrouped(spool.tables(ROW_GROUP_SIZE)), inputs):
+            stats.add_columns(
+                {name: rows.column(name).to_pylist() for name in ReleaseStats.COLUMNS}
+            )
+            batch, text = release_batches(rows)
             for done in writing:
                 done.result()  # in order, one row group at a time per file; errors surface
             writing = [
@@ -356,46 +361,46 @@ def _write_tables(
     return stats
 
 
-def _as_validated(
-    chunks: Iterator[dict[str, list[Any]]], inputs: Sequence[_Input]
-) -> Iterator[dict[str, list[Any]]]:
-    """The chunks, checked against what validation saw: same files, same order, same bytes
-    (a file edited while packaging is refused, not published half-checked)."""
+_KEYS = ("id", "source_path", "source_sha256")
+
+
+def _as_validated(tables: Iterator[Any], inputs: Sequence[_Input]) -> Iterator[Any]:
+    """The row tables, checked against what validation saw: same files, same order, same
+    bytes (a file edited while packaging is refused, not published half-checked)."""
     done = 0
-    for chunk in chunks:
-        found = list(zip(chunk["id"], chunk["source_path"], chunk["source_sha256"], strict=True))
+    for rows in tables:
+        found = list(zip(*(rows.column(name).to_pylist() for name in _KEYS), strict=True))
         wanted = [(i.id, i.path, i.sha256) for i in inputs[done : done + len(found)]]
         done += len(found)
-        if found != wanted:  # whole chunks compared at once; a row is looked for only now
+        if found != wanted:  # whole tables compared at once; a row is looked for only now
             pairs = enumerate(zip(found, wanted, strict=False))
             row = next((n for n, (got, want) in pairs if got != want), len(wanted))
             if row < len(wanted) and found[row][:2] == wanted[row][:2]:
                 raise ReleaseError(f"{found[row][1]} changed while packaging: nothing written")
             bad = found[row][1]  # the first row that differs, or one more than validation saw
             raise ReleaseError(f"{bad} is not the file validation saw there: nothing written")
-        yield chunk
+        yield rows
     if done < len(inputs):
         raise ReleaseError(f"{inputs[done].path} has no record: nothing written")
 
 
-def _regrouped(chunks: Iterator[dict[str, list[Any]]]) -> Iterator[dict[str, list[Any]]]:
-    """Column chunks of any sizes, re-cut into chunks of exactly ROW_GROUP_SIZE rows."""
-    pending: dict[str, list[Any]] | None = None
-    for chunk in chunks:
-        if pending is None:
-            pending = {name: list(values) for name, values in chunk.items()}
-        else:
-            for name, values in chunk.items():
-                pending[name].extend(values)
-        while len(pending["id"]) >= ROW_GROUP_SIZE:
-            yield {name: values[:ROW_GROUP_SIZE] for name, values in pending.items()}
-            pending = {name: values[ROW_GROUP_SIZE:] for name, values in pending.items()}
-    if pending is not None and pending["id"]:
+def _regrouped(tables: Iterator[Any]) -> Iterator[Any]:
+    """Tables of any sizes, re-cut into tables of exactly ROW_GROUP_SIZE rows (the last
+    excepted)."""
+    import pyarrow as pa
+
+    pending = None
+    for table in tables:
+        pending = (
+            table
+            if pending is None
+            else pa.concat_tables([pending, table], memory_pool=memory_pool())
+        )
+        while pending.num_rows >= ROW_GROUP_SIZE:
+            yield pending.slice(0, ROW_GROUP_SIZE)
+            pending = pending.slice(ROW_GROUP_SIZE)
+    if pending is not None and pending.num_rows:
         yield pending
-
-
-def _empty_batch(schema: Any) -> Any:
-    return columns_batch({field.name: [] for field in schema})
 
 
 def _provenance(

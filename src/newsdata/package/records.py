@@ -1,10 +1,7 @@
-"""The packaged table: its Arrow schema, and articles turned into Arrow record batches."""
+"""The packaged table: its Arrow schema, and records turned into Arrow record batches."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import re
 from array import array
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -19,7 +16,13 @@ from newsdata.errors import ReleaseError
 from newsdata.model import SCHEMA_VERSION, Article
 from newsdata.rawtext import parse_text
 from newsdata.reading import decode
-from newsdata.results import RECORD_COLUMNS
+from newsdata.results import (
+    RECORD_COLUMNS,
+    ColumnBuffers,
+    PackedRecords,
+    authors_json,
+    pack_records,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -28,13 +31,16 @@ __all__ = [
     "PARQUET_OPTIONS",
     "ROW_GROUP_SIZE",
     "arrow_schema",
-    "authors_json",
-    "column_chunks",
-    "columns_batch",
+    "chunk_batch",
     "csv_batch",
+    "csv_schema",
     "csv_write_options",
+    "memory_pool",
     "read_article",
-    "record_columns",
+    "record_chunks",
+    "record_values",
+    "release_batches",
+    "spool_schema",
 ]
 
 #: Rows per Parquet row group (and per batch in memory): fixed, so files are reproducible.
@@ -87,33 +93,37 @@ def read_article(root: Path, relative: str) -> Article:
         raise ReleaseError(f"{relative} changed while packaging: it no longer parses") from error
 
 
-def record_columns(root: Path, paths: Sequence[str]) -> dict[str, list[Any]]:
-    """Records of several files as plain column lists (what a worker sends back)."""
-    columns: dict[str, list[Any]] = {name: [] for name in RECORD_COLUMNS}
+def record_values(root: Path, paths: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Records of several files, each as its values in RECORD_COLUMNS order."""
+    out: list[tuple[Any, ...]] = []
     for relative in paths:
         article = read_article(root, relative)
-        for name in RECORD_COLUMNS:
-            columns[name].append(getattr(article, name))
-    return columns
+        out.append(tuple(getattr(article, name) for name in RECORD_COLUMNS))
+    return out
 
 
-def column_chunks(
-    root: Path, paths: Sequence[str], jobs: int, size: int = ROW_GROUP_SIZE
-) -> Iterator[dict[str, list[Any]]]:
-    """Records in id order, `size` at a time, parsed on `jobs` processes (in order)."""
+def _packed(root: Path, paths: Sequence[str], buckets: int) -> PackedRecords:
+    return pack_records(record_values(root, paths), buckets)
+
+
+def record_chunks(
+    root: Path, paths: Sequence[str], jobs: int, buckets: int, size: int = ROW_GROUP_SIZE
+) -> Iterator[PackedRecords]:
+    """The records of files (the ones validation did not read), `size` files at a time, made
+    and packed on `jobs` processes."""
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     if jobs <= 1 or len(chunks) <= 1:
         for chunk in chunks:
-            yield record_columns(root, chunk)
+            yield _packed(root, chunk, buckets)
         return
     from newsdata.parallel import freeze_inherited_heap, worker_context
 
     pool = worker_context().Pool(min(jobs, len(chunks)), freeze_inherited_heap)
     window = jobs + 1  # chunks in flight: memory stays bounded however large the corpus
     try:
-        pending: deque[AsyncResult[dict[str, list[Any]]]] = deque()
+        pending: deque[AsyncResult[PackedRecords]] = deque()
         for chunk in chunks:
-            pending.append(pool.apply_async(record_columns, (root, chunk)))
+            pending.append(pool.apply_async(_packed, (root, chunk, buckets)))
             if len(pending) >= window:
                 yield pending.popleft().get()
         while pending:
@@ -124,38 +134,68 @@ def column_chunks(
         pool.join()
 
 
-def columns_batch(columns: dict[str, list[Any]]) -> pa.RecordBatch:
-    """Column lists as an Arrow record batch with the explicit schema."""
-    import pyarrow as pa
+def memory_pool() -> pa.MemoryPool:
+    """The allocator for the release's tables and writers: the C library's.
 
-    schema = arrow_schema()
-    arrays = [_array(columns[field.name], field.type) for field in schema]
-    return pa.RecordBatch.from_arrays(arrays, schema=schema)
-
-
-def _array(values: list[Any], kind: pa.DataType) -> pa.Array:
-    """An Arrow array of non-null values, built from its buffers.
-
-    pa.array() would do, but its first call imports pandas (when installed) to ask whether the
-    list is a pandas object: ~0.3 s of every release. RecordBatch.from_pydict is ~30x slower.
+    pyarrow's default (mimalloc in the wheels) hands freed memory back to the system at once,
+    so each row group's fresh buffers cost page faults anew: the sorting of a release's rows
+    and its writing were measured 30% slower with it.
     """
     import pyarrow as pa
 
-    if pa.types.is_string(kind):
-        return _strings(values)
+    return pa.system_memory_pool()
+
+
+@cache
+def spool_schema() -> pa.Schema:
+    """The schema of the record chunks kept while packaging: the table's columns, then the
+    authors as JSON text (the CSV's column)."""
+    import pyarrow as pa
+
+    return arrow_schema().append(pa.field(_AUTHORS_JSON, pa.string(), nullable=False))
+
+
+def chunk_batch(count: int, columns: Sequence[ColumnBuffers]) -> pa.RecordBatch:
+    """A record batch (spool_schema) from the buffers `record_buffers` made: no Python object
+    per value. pa.array() would also do, but its first call imports pandas (when installed) to
+    ask whether the list is a pandas object, ~0.3 s of every release."""
+    import pyarrow as pa
+
+    schema = spool_schema()
+    arrays = [_array(field.type, count, bufs) for field, bufs in zip(schema, columns, strict=True)]
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def _array(kind: pa.DataType, count: int, buffers: ColumnBuffers) -> pa.Array:
+    import pyarrow as pa
+
     if pa.types.is_list(kind):
-        offsets = array("i", accumulate(map(len, values), initial=0))
-        flat = _strings([item for items in values for item in items])
-        return pa.ListArray.from_buffers(
-            kind, len(values), [None, pa.py_buffer(offsets)], children=[flat]
-        )
-    if pa.types.is_date32(kind):
-        days = array("i", [day.toordinal() - _EPOCH_ORDINAL for day in values])
-        return pa.Array.from_buffers(kind, len(values), [None, pa.py_buffer(days)])
-    if pa.types.is_int64(kind):
-        numbers = array("q", values)
-        return pa.Array.from_buffers(kind, len(values), [None, pa.py_buffer(numbers)])
-    raise TypeError(f"no Arrow conversion for {kind}")  # the schema holds no other type
+        lists, offsets, data = buffers
+        items = int.from_bytes(lists[-4:], "little", signed=True)  # the last list offset
+        flat = _array(pa.string(), items, (offsets, data))
+        return pa.ListArray.from_buffers(kind, count, [None, pa.py_buffer(lists)], children=[flat])
+    return pa.Array.from_buffers(kind, count, [None, *map(pa.py_buffer, buffers)])
+
+
+def release_batches(table: pa.Table) -> tuple[pa.RecordBatch, pa.RecordBatch]:
+    """A row group's rows (spool_schema) as one batch for the Parquet file and one for the CSV
+    (authors as JSON text)."""
+    import pyarrow as pa
+
+    schema = arrow_schema()
+    arrays = [column.combine_chunks(memory_pool()) for column in table.columns]
+    parquet = pa.RecordBatch.from_arrays(arrays[: len(schema)], schema=schema)
+    text = list(arrays[: len(schema)])
+    text[_AUTHORS] = arrays[len(schema)]
+    return parquet, pa.RecordBatch.from_arrays(text, schema=csv_schema())
+
+
+@cache
+def csv_schema() -> pa.Schema:
+    """The CSV file's schema: the table's, with authors as JSON text."""
+    import pyarrow as pa
+
+    return arrow_schema().set(_AUTHORS, pa.field("authors", pa.string(), nullable=False))
 
 
 def _strings(values: list[str]) -> pa.Array:
@@ -174,20 +214,9 @@ def _strings(values: list[str]) -> pa.Array:
     return pa.Array.from_buffers(pa.string(), len(values), buffers)
 
 
-_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 _MAX_STRING_BYTES = 2**31 - 1  # Arrow's string type has 32-bit offsets
-
-
-_JSON_ESCAPED = re.compile(r'[\x00-\x1f\\"]')  # what json.dumps(ensure_ascii=False) escapes
-
-
-def authors_json(authors: list[str]) -> str:
-    """`json.dumps(authors, ensure_ascii=False)`, without its machinery when no name needs an
-    escape (nearly always)."""
-    joined = '", "'.join(authors)
-    if _JSON_ESCAPED.search(joined) is not None:
-        return json.dumps(authors, ensure_ascii=False)
-    return f'["{joined}"]' if authors else "[]"
+_AUTHORS = RECORD_COLUMNS.index("authors")
+_AUTHORS_JSON = "authors_json"
 
 
 def csv_write_options() -> Any:
@@ -199,9 +228,6 @@ def csv_write_options() -> Any:
 
 def csv_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     """The same batch for CSV: authors as a JSON array of strings (the documented encoding)."""
-    import pyarrow as pa
-
     authors = batch.column("authors").to_pylist()
     encoded = _strings([authors_json(a) for a in authors])
-    index = batch.schema.get_field_index("authors")
-    return batch.set_column(index, pa.field("authors", pa.string(), nullable=False), encoded)
+    return batch.set_column(_AUTHORS, csv_schema().field(_AUTHORS), encoded)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 __all__ = ["ReleaseStats"]
 
@@ -20,6 +20,9 @@ class ReleaseStats:
     last: dt.date | None = None
     publications: Counter[str] = field(default_factory=Counter)
     years: Counter[int] = field(default_factory=Counter)
+
+    #: The columns add_columns reads.
+    COLUMNS: ClassVar[tuple[str, ...]] = ("id", "word_count", "published", "publication")
 
     def add_columns(self, columns: dict[str, list[Any]]) -> None:
         """Count a chunk of records given as column lists."""
