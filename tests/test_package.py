@@ -501,6 +501,45 @@ def test_records_made_by_worker_processes_make_the_same_release(
         assert path.read_bytes() == (two.path / path.relative_to(one)).read_bytes(), path.name
 
 
+def test_records_written_by_forked_workers_make_the_same_release(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # In a fresh process (nothing has forked a thread pool yet), forked workers write their
+    # records into the spool's scratch files themselves instead of sending them over.
+    from newsdata.parallel import BATCH_SIZE
+
+    texts = [article(n) for n in range(BATCH_SIZE + 40)]
+    root = data_repo(tmp_path / "big", PYPROJECT, texts)
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    one = build_release("1.0", root / "a", options=OPTIONS, root=root).path
+    code = (
+        "from pathlib import Path\n"
+        "from newsdata.package import build_release\n"
+        "from newsdata.package.spool import RecordSpool\n"
+        "from newsdata.pipeline import RunOptions\n"
+        "kept = []\n"
+        "add = RecordSpool.add\n"
+        "def spy(self, packed):\n"
+        "    kept.append((len(packed.chunks), len(packed.stored)))\n"
+        "    add(self, packed)\n"
+        "RecordSpool.add = spy\n"
+        "if __name__ == '__main__':\n"
+        "    build_release('1.0', Path('b'), options=RunOptions(use_cache=False, jobs=2),"
+        " root=Path('.'))\n"
+        "    print(sum(c for c, _ in kept), sum(s for _, s in kept))\n"
+    )
+    (root / "build.py").write_text(code)
+    done = subprocess.run(
+        [sys.executable, "build.py"], cwd=root, capture_output=True, text=True, check=True
+    )
+    handed, stored = map(int, done.stdout.split())
+    assert (handed, stored > 0) == (0, True)
+    two = root / "b" / one.name
+    for path in sorted(p for p in one.rglob("*") if p.is_file()):
+        assert path.read_bytes() == (two / path.relative_to(one)).read_bytes(), path.name
+
+
 def test_zip_entries_are_the_data_files_then_the_rest(repo: Path) -> None:
     import zipfile
 

@@ -6,10 +6,14 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from newsdata.config import Settings
 from newsdata.engine import BatchItem, Validator, check_batch
-from newsdata.results import FileResult, PackedRecords, pack_records
+from newsdata.results import FileResult, PackedRecords, RecordSink, pack_records, store_records
+
+if TYPE_CHECKING:
+    from multiprocessing.sharedctypes import Synchronized
 
 __all__ = ["BATCH_SIZE", "default_jobs", "freeze_inherited_heap", "run_batches", "worker_context"]
 
@@ -19,6 +23,9 @@ BATCH_SIZE = 256
 
 _WORKER: tuple[Validator, bool, int] | None = None
 _BATCHES = [0]
+#: Packaging: the spool's scratch file this worker writes its records into (the spool's index
+#: of it, its descriptor, inherited through fork) and the next free offset in it.
+_SPOOL_FILE: list[int] = []
 
 
 def default_jobs() -> int:
@@ -36,9 +43,21 @@ def freeze_inherited_heap() -> None:
     gc.freeze()
 
 
-def _initialize(settings: Settings, signatures: bool, records: int) -> None:
+def _initialize(
+    settings: Settings,
+    signatures: bool,
+    records: int,
+    files: Sequence[tuple[int, int]] = (),
+    claimed: Synchronized[int] | None = None,
+) -> None:
     global _WORKER
     _WORKER = (Validator(settings, defer_volatile=True), signatures, records)
+    if files and claimed is not None:
+        with claimed.get_lock():  # each worker takes a file of its own
+            index = claimed.value
+            claimed.value += 1
+        if index < len(files):
+            _SPOOL_FILE[:] = [*files[index], 0]
     freeze_inherited_heap()
     gc.disable()  # per-file garbage is acyclic: the collector runs every 64 batches only
 
@@ -64,17 +83,21 @@ def _checked(
     packed = pack_records((r.record for r in results if r.record is not None), records)
     for result in results:
         result.record = None
+    if _SPOOL_FILE:
+        file, fd, offset = _SPOOL_FILE
+        _SPOOL_FILE[2] = offset + sum(len(data) for _, data in packed.chunks)
+        packed = store_records(packed, file, fd, offset)
     return results, packed
 
 
 def _handed_over(
     done: Iterable[tuple[Sequence[BatchItem], tuple[list[FileResult], PackedRecords | None]]],
-    records: Callable[[PackedRecords], None] | None,
+    records: RecordSink | None,
     progress: Callable[[int], None] | None,
 ) -> Iterator[FileResult]:
     for batch, (results, packed) in done:
         if records is not None and packed is not None:
-            records(packed)
+            records.add(packed)
         yield from results
         if progress:
             progress(len(batch))
@@ -106,13 +129,13 @@ def run_batches(
     *,
     jobs: int,
     signatures: bool,
-    records: Callable[[PackedRecords], None] | None = None,
+    records: RecordSink | None = None,
     buckets: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[FileResult]:
     """Check every item, on `jobs` processes, yielding results in the items' order; with
-    `records` (packaging), each batch's records, in `buckets` buckets, are handed to it as
-    they come."""
+    `records` (packaging), each batch's records, in `buckets` buckets, go to it as they come
+    (forked workers write them into the sink's scratch files themselves)."""
     batches = [items[i : i + BATCH_SIZE] for i in range(0, len(items), BATCH_SIZE)]
     wanted = buckets if records is not None else 0
     if jobs <= 1 or len(batches) <= 1:
@@ -121,7 +144,11 @@ def run_batches(
         yield from _handed_over(zip(batches, done, strict=True), records, progress)
         return
     context = worker_context()
-    pool = context.Pool(min(jobs, len(batches)), _initialize, (settings, signatures, wanted))
+    workers = min(jobs, len(batches))
+    setup: tuple[object, ...] = (settings, signatures, wanted)
+    if records is not None and context.get_start_method() == "fork":  # descriptors inherited
+        setup = (*setup, records.worker_files(workers), context.Value("i", 0))
+    pool = context.Pool(workers, _initialize, setup)
     try:
         mapped = pool.imap(_work, batches)
         yield from _handed_over(zip(batches, mapped, strict=True), records, progress)

@@ -14,7 +14,7 @@ from newsdata.discovery import Target, discover, printable
 from newsdata.engine import BatchItem, Validator, at_severity
 from newsdata.index import CorpusIndex, IndexEntry
 from newsdata.parallel import default_jobs, run_batches
-from newsdata.results import FileResult, PackedRecords, record_buckets
+from newsdata.results import FileResult, RecordSink, record_buckets
 from newsdata.root import find_root
 from newsdata.rules.corpus import NearDuplicateBody
 from newsdata.similarity import SIGNATURE_BYTES
@@ -33,10 +33,10 @@ class RunOptions:
     cache_dir: Path | None = None
     root: Path | None = None
     progress: Callable[[int, int], None] | None = field(default=None, compare=False)
-    #: Packaging: called with the records of each batch of freshly checked files (files served
+    #: Packaging: given the records of each batch of freshly checked files (files served
     #: from the cache are not read, so they have none); a record's source_path is relative to
     #: the root.
-    records: Callable[[PackedRecords], None] | None = field(default=None, compare=False)
+    records: RecordSink | None = field(default=None, compare=False)
 
 
 @dataclass(slots=True)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import pickle
 import re
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Any
+from typing import Any, Protocol
 
 from newsdata.diagnostics import Diagnostic
 from newsdata.errors import ReleaseError
@@ -20,11 +21,13 @@ __all__ = [
     "ColumnBuffers",
     "FileResult",
     "PackedRecords",
+    "RecordSink",
     "authors_json",
     "bucket_of",
     "pack_records",
     "record_buckets",
     "record_buffers",
+    "store_records",
 ]
 
 #: The record's columns, in the order of the model's fields and of the packaged table.
@@ -101,11 +104,17 @@ def bucket_of(record_id: str, buckets: int) -> int:
 class PackedRecords:
     """The records of a batch, bucket by bucket, as pickled Arrow buffers made in the process
     that checked the files: the process that writes the release builds Arrow arrays from them
-    without a Python object per value (and the pipe carries bytes, not objects)."""
+    without a Python object per value.
+
+    Each bucket's chunk is either handed over (`chunks`: bucket, bytes) or was already written
+    by the worker into a scratch file of the spool (`stored`: bucket, file, offset, length),
+    which spares the pipe the corpus's text.
+    """
 
     buckets: int
     chunks: tuple[tuple[int, bytes], ...]
     sources: tuple[str, ...]
+    stored: tuple[tuple[int, int, int, int], ...] = ()
 
 
 def pack_records(records: Iterable[tuple[Any, ...]], buckets: int) -> PackedRecords:
@@ -151,6 +160,33 @@ def _text_buffers(values: Sequence[str]) -> tuple[bytes, bytes]:
     if len(data) > MAX_TEXT_BYTES:
         raise ReleaseError("a batch of records holds over 2 GiB of text: lower max-file-size")
     return array("i", accumulate(lengths, initial=0)).tobytes(), data
+
+
+class RecordSink(Protocol):
+    """Where packaging sets the records made during validation aside (the release's spool)."""
+
+    def add(self, packed: PackedRecords) -> None:
+        """Keep a batch's records."""
+
+    def worker_files(self, count: int) -> list[tuple[int, int]]:
+        """Scratch files for `count` forked workers to write their records into themselves:
+        (the sink's index of the file, an open descriptor)."""
+
+
+def store_records(packed: PackedRecords, file: int, fd: int, offset: int) -> PackedRecords:
+    """The records with their chunks written from `offset` on into a spool's scratch file
+    (`file`, open as `fd`) instead of carried along."""
+    stored: list[tuple[int, int, int, int]] = []
+    try:
+        for bucket, data in packed.chunks:
+            view = memoryview(data)
+            while view:
+                written = os.pwrite(fd, view, offset)
+                view, offset = view[written:], offset + written
+            stored.append((bucket, file, offset - len(data), len(data)))
+    except OSError as error:
+        raise ReleaseError(f"setting records aside failed ({error}): nothing written") from None
+    return PackedRecords(packed.buckets, (), packed.sources, (*packed.stored, *stored))
 
 
 def authors_json(authors: list[str]) -> str:

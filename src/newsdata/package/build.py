@@ -16,6 +16,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -100,12 +101,8 @@ def build_release(
     with contextlib.closing(RecordSpool(out)) as spool:
         # One pass: validation also makes each file's record, set aside in the spool.
         writing_libraries = _BackgroundImport("pyarrow.parquet")
-
-        def keep(packed: PackedRecords) -> None:
-            writing_libraries.start()  # the workers are running: nothing forks from here on
-            spool.add(packed)
-
-        options = replace(options or RunOptions(), root=root, records=keep)
+        sink = _Sink(spool, writing_libraries)
+        options = replace(options or RunOptions(), root=root, records=sink)
         checked = run([root / settings.raw], settings, options)
         writing_libraries.join()
         report = checked.report
@@ -122,6 +119,22 @@ def build_release(
         jobs = options.jobs or default_jobs()
         plan = _Plan(meta, wanted, previous, existing, inputs, report)
         return _write(root, out, plan, settings.raw, jobs, spool)
+
+
+class _Sink:
+    """The spool as validation's record sink; the writing libraries' import starts with the
+    first records, when the workers exist (nothing forks while it runs)."""
+
+    def __init__(self, spool: RecordSpool, libraries: _BackgroundImport) -> None:
+        self._spool = spool
+        self._libraries = libraries
+
+    def add(self, packed: PackedRecords) -> None:
+        self._libraries.start()
+        self._spool.add(packed)
+
+    def worker_files(self, count: int) -> list[tuple[int, int]]:
+        return self._spool.worker_files(count)
 
 
 class _BackgroundImport:
@@ -198,7 +211,7 @@ def _inputs(checked: Run) -> list[_Input]:
                 "text); fix it, even if its rules are ignored"
             )
         found.append(_Input(result.article_id, relative, file.stat[0], result.sha256))
-    found.sort(key=lambda i: (i.id, i.path))
+    found.sort(key=attrgetter("id", "path"))
     for first, second in itertools.pairwise(found):
         if first.id == second.id:
             raise ReleaseRefusedError(

@@ -3,8 +3,9 @@
 Packaging used to read and parse every file twice: once to validate it, once to make its
 record. Now the validation workers also make each file's record from the very bytes they
 checked, lay each bucket's records out as Arrow buffers (buckets by the leading bits of the
-id; ids are hash prefixes, so the buckets are even) and hand the bytes over; the spool appends
-them to an anonymous scratch file. Reading bucket after bucket, each sorted, gives the whole
+id; ids are hash prefixes, so the buckets are even) and write them into an anonymous scratch
+file of the spool's (inherited when they were forked; else they hand the bytes over and the
+spool writes them). Reading bucket after bucket, each sorted, gives the whole
 table in id order while only a bucket or two is ever in memory, however large the corpus; and
 the table is built from the buffers, with no Python object per value.
 """
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from newsdata.errors import ReleaseError
-from newsdata.results import MAX_TEXT_BYTES, PackedRecords
+from newsdata.results import MAX_TEXT_BYTES, PackedRecords, store_records
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -30,7 +31,8 @@ _ORDER = [("id", "ascending"), ("source_path", "ascending")]
 
 
 class RecordSpool:
-    """Records by bucket in one anonymous scratch file (gone when closed, or on a crash)."""
+    """Records by bucket in anonymous scratch files (gone when closed, or on a crash): one for
+    the records handed over, and one for each forked worker that writes its own."""
 
     def __init__(self, directory: Path | None = None) -> None:
         # Beside the release (the nearest folder that exists), not in /tmp: the spool is as
@@ -38,34 +40,44 @@ class RecordSpool:
         where = directory
         while where is not None and not where.is_dir():
             where = where.parent if where.parent != where else None
-        try:
-            self._file: IO[bytes] = tempfile.TemporaryFile(dir=where)  # noqa: SIM115 (close())
-        except OSError as error:
-            raise ReleaseError(f"cannot make a scratch file in {where}: {error}") from error
-        self._chunks: dict[int, list[tuple[int, int]]] = {}
+        self._where = where
+        self._files: list[IO[bytes]] = []
+        self._new_file()
+        self._end = 0  # the next free offset of the first file
+        #: bucket -> (file, offset, length) of each of its chunks, in the order they came
+        self._chunks: dict[int, list[tuple[int, int, int]]] = {}
         #: How many buckets the records are spread over (set by the first batch kept).
         self.buckets: int | None = None
         self.paths: set[str] = set()  # source paths that have a record here
 
+    def _new_file(self) -> None:
+        try:
+            self._files.append(tempfile.TemporaryFile(dir=self._where))  # noqa: SIM115 (close())
+        except OSError as error:
+            raise ReleaseError(f"cannot make a scratch file in {self._where}: {error}") from error
+
     def close(self) -> None:
-        """Drop every record (the scratch file has no name, so nothing is left behind)."""
-        self._file.close()
+        """Drop every record (the scratch files have no name, so nothing is left behind)."""
+        for file in self._files:
+            file.close()
+
+    def worker_files(self, count: int) -> list[tuple[int, int]]:
+        """Scratch files for `count` forked workers (a RecordSink's)."""
+        start = len(self._files)
+        for _ in range(count):
+            self._new_file()
+        return [(index, self._files[index].fileno()) for index in range(start, start + count)]
 
     def add(self, packed: PackedRecords) -> None:
-        """Keep a batch's records (a `RunOptions.records` callback)."""
+        """Keep a batch's records (a RecordSink's)."""
         if self.buckets is None:
             self.buckets = packed.buckets
         elif packed.buckets != self.buckets:  # the order of the table depends on it
             raise ValueError(f"records in {packed.buckets} buckets, not {self.buckets}")
-        try:
-            offset = self._file.seek(0, os.SEEK_END)
-            for bucket, data in packed.chunks:
-                self._file.write(data)
-                self._chunks.setdefault(bucket, []).append((offset, len(data)))
-                offset += len(data)
-        except OSError as error:
-            message = f"setting records aside failed ({error}): nothing written"
-            raise ReleaseError(message) from error
+        stored = store_records(packed, 0, self._files[0].fileno(), self._end)
+        self._end += sum(len(data) for _, data in packed.chunks)
+        for bucket, file, offset, length in stored.stored:
+            self._chunks.setdefault(bucket, []).append((file, offset, length))
         self.paths.update(packed.sources)
 
     def tables(self, size: int) -> Iterator[pa.Table]:
@@ -78,9 +90,11 @@ class RecordSpool:
         batches: list[pa.RecordBatch] = []
         rows = 0
         for bucket in sorted(self._chunks):
-            for offset, length in self._chunks[bucket]:
-                self._file.seek(offset)
-                batch = chunk_batch(*pickle.loads(self._file.read(length)))
+            for file, offset, length in self._chunks[bucket]:
+                data = os.pread(self._files[file].fileno(), length, offset)
+                if len(data) != length:
+                    raise ReleaseError("a scratch file of set-aside records came back short")
+                batch = chunk_batch(*pickle.loads(data))
                 batches.append(batch)
                 rows += batch.num_rows
             if rows >= size:
