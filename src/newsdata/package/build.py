@@ -16,9 +16,8 @@ import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from newsdata.config import Settings
 from newsdata.diagnostics import Report
@@ -31,7 +30,7 @@ from newsdata.package.changelog import changelog_markdown, release_fingerprints
 from newsdata.package.croissant import croissant_metadata
 from newsdata.package.descriptor import datapackage, file_facts
 from newsdata.package.metadata import DatasetMetadata, load_metadata
-from newsdata.package.provenance import created_at, git_state, library_versions
+from newsdata.package.provenance import GitQuery, GitState, created_at, library_versions
 from newsdata.package.records import (
     PARQUET_OPTIONS,
     ROW_GROUP_SIZE,
@@ -69,9 +68,8 @@ class Release:
     notes: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class _Input:
-    """One raw file going into the release."""
+class _Input(NamedTuple):
+    """One raw file going into the release (tuples sort by id, then path)."""
 
     id: str
     path: str
@@ -98,7 +96,10 @@ def build_release(
     previous = check_new_version(wanted, existing)
     if previous is not None:
         _check_schema_bump(wanted, previous, existing[previous])
-    with contextlib.closing(RecordSpool(out)) as spool:
+    with (
+        contextlib.closing(GitQuery(root, (settings.raw, "pyproject.toml"))) as git,
+        contextlib.closing(RecordSpool(out)) as spool,
+    ):
         # One pass: validation also makes each file's record, set aside in the spool.
         writing_libraries = _BackgroundImport("pyarrow.parquet")
         sink = _Sink(spool, writing_libraries)
@@ -117,8 +118,8 @@ def build_release(
             )
         del checked  # every file's validation result: only the inputs are needed from here
         jobs = options.jobs or default_jobs()
-        plan = _Plan(meta, wanted, previous, existing, inputs, report)
-        return _write(root, out, plan, settings.raw, jobs, spool)
+        plan = _Plan(meta, wanted, previous, existing, inputs, report, git.result())
+        return _write(root, out, plan, jobs, spool)
 
 
 class _Sink:
@@ -211,7 +212,7 @@ def _inputs(checked: Run) -> list[_Input]:
                 "text); fix it, even if its rules are ignored"
             )
         found.append(_Input(result.article_id, relative, file.stat[0], result.sha256))
-    found.sort(key=attrgetter("id", "path"))
+    found.sort()
     for first, second in itertools.pairwise(found):
         if first.id == second.id:
             raise ReleaseRefusedError(
@@ -231,16 +232,17 @@ class _Plan:
     existing: dict[Version, Path]
     inputs: list[_Input]
     report: Report
+    git: GitState
 
 
-def _write(root: Path, out: Path, plan: _Plan, raw: str, jobs: int, spool: RecordSpool) -> Release:
+def _write(root: Path, out: Path, plan: _Plan, jobs: int, spool: RecordSpool) -> Release:
     meta, version, inputs, report = plan.meta, plan.version, plan.inputs, plan.report
     name = f"{meta.name}-{version}"
     out.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{name}.building-", dir=out))
     try:
         folder = scratch / name
-        git = git_state(root, (raw, "pyproject.toml"))
+        git = plan.git
         moment = created_at(git)
         created = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
         stats = _write_tables(root, folder, inputs, jobs, spool)

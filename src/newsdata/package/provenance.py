@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import platform
@@ -9,7 +10,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["GitState", "created_at", "git_state", "library_versions"]
+__all__ = ["GitQuery", "GitState", "created_at", "git_state", "library_versions"]
 
 
 @dataclass(frozen=True)
@@ -21,32 +22,69 @@ class GitState:
     commit_time: int | None
 
 
-def _git(root: Path, *args: str) -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, text=True, check=False, timeout=60
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout.strip() if done.returncode == 0 else None
-
-
 def git_state(root: Path, inputs: tuple[str, ...] = ("raw", "pyproject.toml")) -> GitState:
     """The commit of HEAD in the data repository (None outside a git repository).
 
     The tree is dirty when what feeds the release (the corpus, the dataset configuration) has
     uncommitted changes, untracked files included; earlier releases lying around do not count.
     """
-    commit = _git(root, "rev-parse", "HEAD")
-    if commit is None:
-        return GitState(None, None, None)
-    status = _git(root, "status", "--porcelain", "--untracked-files=normal", "--", *inputs)
-    when = _git(root, "show", "-s", "--format=%ct", "HEAD")
-    return GitState(
-        commit,
-        bool(status) if status is not None else None,
-        int(when) if when and when.isdigit() else None,
-    )
+    with contextlib.closing(GitQuery(root, inputs)) as query:
+        return query.result()
+
+
+class GitQuery:
+    """`git_state`, asked at once and read later: git (its status walks the whole corpus)
+    runs while the corpus is validated."""
+
+    def __init__(self, root: Path, inputs: tuple[str, ...] = ("raw", "pyproject.toml")) -> None:
+        status = ("status", "--porcelain", "--untracked-files=normal", "--", *inputs)
+        self._runs = [
+            _start(root, *args)
+            for args in (("rev-parse", "HEAD"), status, ("show", "-s", "--format=%ct", "HEAD"))
+        ]
+
+    def result(self) -> GitState:
+        """What git answered (waiting for it if need be)."""
+        commit, status, when = (_finish(run) for run in self._runs)
+        if commit is None:
+            return GitState(None, None, None)
+        return GitState(
+            commit,
+            bool(status) if status is not None else None,
+            int(when) if when and when.isdigit() else None,
+        )
+
+    def close(self) -> None:
+        """Stop and reap whatever git is still running (a build that stopped early)."""
+        for run in self._runs:
+            if run is not None and run.returncode is None:  # not read by result()
+                run.kill()
+                run.communicate()
+
+
+def _start(root: Path, *args: str) -> subprocess.Popen[str] | None:
+    try:
+        return subprocess.Popen(
+            ["git", "-C", str(root), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
+    except OSError:
+        return None
+
+
+def _finish(run: subprocess.Popen[str] | None) -> str | None:
+    if run is None:
+        return None
+    try:
+        out, _ = run.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        run.kill()
+        run.communicate()
+        return None
+    return out.strip() if run.returncode == 0 else None
 
 
 def created_at(git: GitState) -> dt.datetime:
