@@ -94,6 +94,24 @@ def test_descriptor_has_sizes_hashes_and_primary_key(repo: Path) -> None:
     assert descriptor["resources"][0]["schema"]["primaryKey"] == ["id"]
 
 
+def test_git_state_says_commit_dirty_and_time(repo: Path, tmp_path: Path) -> None:
+    from newsdata.package.provenance import GitQuery, git_state
+
+    clean = git_state(repo)
+    assert clean.commit == git(repo, "rev-parse", "HEAD") and clean.dirty is False
+    assert clean.commit_time == int(git(repo, "show", "-s", "--format=%ct", "HEAD"))
+    (repo / "raw" / "site" / "new.txt").write_text("untracked\n")
+    assert git_state(repo).dirty is True
+    (repo / "notes.txt").write_text("outside the inputs\n")
+    (repo / "raw" / "site" / "new.txt").unlink()
+    assert git_state(repo).dirty is False
+    assert git_state(tmp_path / "not-a-repo-at-all") == git_state(tmp_path)
+    assert git_state(tmp_path).commit is None
+    query = GitQuery(repo)  # closed unread (a build that stopped early): git is reaped
+    query.close()
+    assert all(run is None or run.returncode is not None for run in query._runs)
+
+
 def test_provenance_lists_every_raw_file_and_thecommit(repo: Path) -> None:
     import hashlib
 
