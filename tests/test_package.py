@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import newsdata.package.build as build_module
+import newsdata.package.tables as tables_module
 from newsdata.cli import cli
 from newsdata.config import RuleSelection, Settings
 from newsdata.errors import ReleaseError, ReleaseRefusedError, ValidationFailedError
@@ -155,20 +156,20 @@ def test_a_file_that_differs_from_what_validation_saw_is_refused(repo: Path) -> 
     def table(columns: dict[str, list[str]]) -> pa.Table:
         return pa.Table.from_pydict(columns, schema=pa.schema([(n, pa.string()) for n in columns]))
 
-    inputs = [build_module._Input("a" * 16, "raw/x.txt", 10, "0" * 64)]
+    inputs = [tables_module.Input("a" * 16, "raw/x.txt", 10, "0" * 64)]
     chunk = {"id": ["a" * 16], "source_path": ["raw/x.txt"], "source_sha256": ["1" * 64]}
     with pytest.raises(ReleaseError, match="changed while packaging"):
-        list(build_module._as_validated(iter([table(chunk)]), inputs))
+        list(tables_module.as_validated(iter([table(chunk)]), inputs))
     chunk["source_sha256"] = ["0" * 64]
-    assert list(build_module._as_validated(iter([table(chunk)]), inputs)) == [table(chunk)]
+    assert list(tables_module.as_validated(iter([table(chunk)]), inputs)) == [table(chunk)]
     with pytest.raises(ReleaseError, match="has no record"):
-        list(build_module._as_validated(iter([]), inputs))
+        list(tables_module.as_validated(iter([]), inputs))
     other = {"id": ["b" * 16], "source_path": ["raw/y.txt"], "source_sha256": ["0" * 64]}
     with pytest.raises(ReleaseError, match=r"raw/y\.txt is not the file validation saw"):
-        list(build_module._as_validated(iter([table(other)]), inputs))
+        list(tables_module.as_validated(iter([table(other)]), inputs))
     extra = {name: chunk[name] + other[name] for name in chunk}
     with pytest.raises(ReleaseError, match=r"raw/y\.txt is not the file validation saw"):
-        list(build_module._as_validated(iter([table(extra)]), inputs))
+        list(tables_module.as_validated(iter([table(extra)]), inputs))
 
 
 def test_source_date_epoch_sets_created(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:

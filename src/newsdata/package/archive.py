@@ -13,7 +13,9 @@ __all__ = ["ReleaseZip"]
 # cost 1.3 s per 100 MB (level 1) for a copy of what the Parquet file holds in a fifth of the
 # space. Stored entries also stream and seek straight out of the zip.
 _STORED_SUFFIXES = {".parquet", ".csv", ".zip"}
-_LEVEL = 6  # the text files (descriptor, card, provenance) compress well; 9 costs twice the time
+# The text files (descriptor, card, provenance) compress well even at level 1: provenance.json
+# of 20,000 inputs (3.4 MB) took 0.04 s for 1.33 MB at level 1, 0.08 s for 1.22 MB at level 6.
+_LEVEL = 1
 
 
 class ReleaseZip:
@@ -38,6 +40,9 @@ class ReleaseZip:
             stored = path.suffix in _STORED_SUFFIXES
             info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             info._compresslevel = _LEVEL  # type: ignore[attr-defined]  # open("w") reads only this
+            # The size beforehand, as ZipFile.write gives it: a file over 2 GiB (the CSV of a
+            # corpus of some 400,000 articles) then gets ZIP64 fields instead of an error.
+            info.file_size = path.stat().st_size
             with path.open("rb") as source, self._archive.open(info, "w") as sink:
                 while chunk := source.read(1 << 20):
                     sink.write(chunk)

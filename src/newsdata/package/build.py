@@ -13,11 +13,11 @@ import json
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from newsdata.config import Settings
 from newsdata.diagnostics import Report
@@ -31,28 +31,23 @@ from newsdata.package.croissant import croissant_metadata
 from newsdata.package.descriptor import datapackage, file_facts
 from newsdata.package.metadata import DatasetMetadata, load_metadata
 from newsdata.package.provenance import GitQuery, GitState, created_at, library_versions
-from newsdata.package.records import (
-    PARQUET_OPTIONS,
-    ROW_GROUP_SIZE,
-    arrow_schema,
-    csv_schema,
-    csv_write_options,
-    memory_pool,
-    record_chunks,
-    release_batches,
-)
 from newsdata.package.spool import RecordSpool
 from newsdata.package.stats import ReleaseStats
+from newsdata.package.tables import (
+    CSV_FILE,
+    DATA_FILES,
+    PARQUET_FILE,
+    Input,
+    write_tables,
+)
 from newsdata.package.version import Version, check_new_version, existing_releases
 from newsdata.parallel import default_jobs
 from newsdata.pipeline import Run, RunOptions, run, source_path
-from newsdata.results import PackedRecords, record_buckets
+from newsdata.results import PackedRecords
 from newsdata.root import find_root
 from newsdata.schema import table_schema
 
 __all__ = ["Release", "build_release"]
-
-DATA_FILES = ("data/articles.parquet", "data/articles.csv")
 
 
 @dataclass(frozen=True)
@@ -66,15 +61,6 @@ class Release:
     warnings: int
     report: Report
     notes: tuple[str, ...]
-
-
-class _Input(NamedTuple):
-    """One raw file going into the release (tuples sort by id, then path)."""
-
-    id: str
-    path: str
-    bytes: int
-    sha256: str
 
 
 def build_release(
@@ -191,8 +177,8 @@ def _schema_version_of(release: Path) -> str | None:
         return None
 
 
-def _inputs(checked: Run) -> list[_Input]:
-    found: list[_Input] = []
+def _inputs(checked: Run) -> list[Input]:
+    found: list[Input] = []
     for file in checked.files:
         result = file.result
         relative = source_path(file.path, checked.root)
@@ -211,7 +197,7 @@ def _inputs(checked: Run) -> list[_Input]:
                 f"{relative} cannot become a record (no URL, body or readable "
                 "text); fix it, even if its rules are ignored"
             )
-        found.append(_Input(result.article_id, relative, file.stat[0], result.sha256))
+        found.append(Input(result.article_id, relative, file.stat[0], result.sha256))
     found.sort()
     for first, second in itertools.pairwise(found):
         if first.id == second.id:
@@ -230,7 +216,7 @@ class _Plan:
     version: Version
     previous: Version | None
     existing: dict[Version, Path]
-    inputs: list[_Input]
+    inputs: list[Input]
     report: Report
     git: GitState
 
@@ -245,19 +231,27 @@ def _write(root: Path, out: Path, plan: _Plan, jobs: int, spool: RecordSpool) ->
         git = plan.git
         moment = created_at(git)
         created = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-        stats = _write_tables(root, folder, inputs, jobs, spool)
         with (
             contextlib.closing(ReleaseZip(folder, scratch / f"{name}.zip", moment)) as archive,
-            ThreadPoolExecutor(1 + len(DATA_FILES)) as helpers,
+            ThreadPoolExecutor(2) as helpers,
         ):
-            # The data files go into the zip on one thread while the others hash them (the
-            # metadata files need their SHA-256) and this one writes the metadata files; those
-            # follow the data files into the zip. Copying, CRC and SHA-256 all run without the
-            # GIL.
-            zipping = helpers.submit(archive.add, sorted(DATA_FILES))
-            list(helpers.map(file_facts, [folder / name for name in DATA_FILES]))
-            _write_metadata(folder, plan, git, stats, created)
-            zipping.result()
+            # The zip holds the data files first (sorted: the CSV, then the Parquet file), then
+            # the rest. Copying, CRC and SHA-256 run without the GIL, so each file is zipped
+            # and hashed on helper threads as soon as it is complete (the CSV while the Parquet
+            # file is still being written), while this thread writes the text files.
+            zipped: list[Future[None]] = []
+
+            def csv_written(stats: ReleaseStats) -> None:
+                zipped.append(helpers.submit(archive.add, [CSV_FILE]))
+                helpers.submit(file_facts, folder / CSV_FILE)
+                _write_notes(folder, plan, stats, created)
+
+            stats = write_tables(root, folder, inputs, jobs, spool, csv_written)
+            zipped[0].result()
+            zipped.append(helpers.submit(archive.add, [PARQUET_FILE]))
+            file_facts(folder / PARQUET_FILE)
+            _write_descriptors(folder, plan, stats, created)
+            zipped[1].result()
             archive.add(archive.remaining(DATA_FILES))
         target, archive_path = out / name, out / f"{name}.zip"
         _move_into_place(folder, target, scratch / f"{name}.zip", archive_path)
@@ -272,32 +266,31 @@ def _write(root: Path, out: Path, plan: _Plan, jobs: int, spool: RecordSpool) ->
     )
 
 
-def _write_metadata(folder: Path, plan: _Plan, git: Any, stats: ReleaseStats, created: str) -> None:
-    """CHANGELOG.md, the card, croissant.json, provenance.json and datapackage.json."""
-    meta, version, previous, inputs, report = (
-        plan.meta,
-        plan.version,
-        plan.previous,
-        plan.inputs,
-        plan.report,
-    )
-    old = release_fingerprints(plan.existing[previous] / DATA_FILES[0]) if previous else {}
-    new = {i.id: i.sha256 for i in inputs}
+def _write_notes(folder: Path, plan: _Plan, stats: ReleaseStats, created: str) -> None:
+    """CHANGELOG.md and the card (README.md): they need no SHA-256 of the data files."""
+    version, previous, report = plan.version, plan.previous, plan.report
+    old = release_fingerprints(plan.existing[previous] / PARQUET_FILE) if previous else {}
+    new = {i.id: i.sha256 for i in plan.inputs}
     _write_text(
         folder / "CHANGELOG.md",
         changelog_markdown(str(version), str(previous) if previous else None, old, new, created),
     )
-    schema = table_schema()
+    fields = table_schema()["fields"]
     _write_text(
         folder / "README.md",
         card_markdown(
-            meta, str(version), stats, schema["fields"], created, git.commit, report.warnings
+            plan.meta, str(version), stats, fields, created, plan.git.commit, report.warnings
         ),
     )
+
+
+def _write_descriptors(folder: Path, plan: _Plan, stats: ReleaseStats, created: str) -> None:
+    """croissant.json, provenance.json and datapackage.json (all name the files' SHA-256)."""
+    meta, version, git, report = plan.meta, plan.version, plan.git, plan.report
     _write_json(folder / "croissant.json", croissant_metadata(meta, str(version), created, folder))
     _write_json(
         folder / "provenance.json",
-        _provenance(folder, version, created, git, inputs, stats, report),
+        _provenance(folder, version, created, git, plan.inputs, stats, report),
     )
     _write_json(
         folder / "datapackage.json",
@@ -306,7 +299,7 @@ def _write_metadata(folder: Path, plan: _Plan, git: Any, stats: ReleaseStats, cr
             meta,
             str(version),
             created,
-            schema,
+            table_schema(),
             {
                 "newsdata": {
                     "schemaVersion": SCHEMA_VERSION,
@@ -330,100 +323,12 @@ def _move_into_place(folder: Path, target: Path, built_zip: Path, archive: Path)
         raise
 
 
-def _write_tables(
-    root: Path, folder: Path, inputs: Sequence[_Input], jobs: int, spool: RecordSpool
-) -> ReleaseStats:
-    import pyarrow.csv as pacsv
-    import pyarrow.parquet as pq
-
-    (folder / "data").mkdir(parents=True)
-    stats = ReleaseStats()
-    # Files whose validation came from the cache were not read in this run: their records
-    # are made now (in parallel, small chunks for balance) and join the others in the spool.
-    missing = [i.path for i in inputs if i.path not in spool.paths]
-    buckets = spool.buckets or record_buckets(len(inputs))
-    for packed in record_chunks(root, missing, jobs, buckets, ROW_GROUP_SIZE // 4):
-        spool.add(packed)
-    with (
-        pq.ParquetWriter(
-            folder / DATA_FILES[0], arrow_schema(), memory_pool=memory_pool(), **PARQUET_OPTIONS
-        ) as parquet,
-        pacsv.CSVWriter(
-            folder / DATA_FILES[1],
-            csv_schema(),
-            write_options=csv_write_options(),
-            memory_pool=memory_pool(),
-        ) as table,
-        ThreadPoolExecutor(2, thread_name_prefix="newsdata-write") as writers,
-    ):
-        # pyarrow encodes, compresses and writes without the GIL: the Parquet and the CSV
-        # writer each take a thread, while this one prepares the next row group. Rows are
-        # regrouped into fixed-size row groups: the files depend on nothing but the rows.
-        writing: list[Future[None]] = []
-        for rows in _as_validated(_regrouped(spool.tables(ROW_GROUP_SIZE)), inputs):
-            stats.add_columns(
-                {name: rows.column(name).to_pylist() for name in ReleaseStats.COLUMNS}
-            )
-            batch, text = release_batches(rows)
-            for done in writing:
-                done.result()  # in order, one row group at a time per file; errors surface
-            writing = [
-                writers.submit(parquet.write_batch, batch, row_group_size=ROW_GROUP_SIZE),
-                writers.submit(table.write_batch, text),
-            ]
-        for done in writing:
-            done.result()
-    return stats
-
-
-_KEYS = ("id", "source_path", "source_sha256")
-
-
-def _as_validated(tables: Iterator[Any], inputs: Sequence[_Input]) -> Iterator[Any]:
-    """The row tables, checked against what validation saw: same files, same order, same
-    bytes (a file edited while packaging is refused, not published half-checked)."""
-    done = 0
-    for rows in tables:
-        found = list(zip(*(rows.column(name).to_pylist() for name in _KEYS), strict=True))
-        wanted = [(i.id, i.path, i.sha256) for i in inputs[done : done + len(found)]]
-        done += len(found)
-        if found != wanted:  # whole tables compared at once; a row is looked for only now
-            pairs = enumerate(zip(found, wanted, strict=False))
-            row = next((n for n, (got, want) in pairs if got != want), len(wanted))
-            if row < len(wanted) and found[row][:2] == wanted[row][:2]:
-                raise ReleaseError(f"{found[row][1]} changed while packaging: nothing written")
-            bad = found[row][1]  # the first row that differs, or one more than validation saw
-            raise ReleaseError(f"{bad} is not the file validation saw there: nothing written")
-        yield rows
-    if done < len(inputs):
-        raise ReleaseError(f"{inputs[done].path} has no record: nothing written")
-
-
-def _regrouped(tables: Iterator[Any]) -> Iterator[Any]:
-    """Tables of any sizes, re-cut into tables of exactly ROW_GROUP_SIZE rows (the last
-    excepted)."""
-    import pyarrow as pa
-
-    pending = None
-    for table in tables:
-        pending = (
-            table
-            if pending is None
-            else pa.concat_tables([pending, table], memory_pool=memory_pool())
-        )
-        while pending.num_rows >= ROW_GROUP_SIZE:
-            yield pending.slice(0, ROW_GROUP_SIZE)
-            pending = pending.slice(ROW_GROUP_SIZE)
-    if pending is not None and pending.num_rows:
-        yield pending
-
-
 def _provenance(
     folder: Path,
     version: Version,
     created: str,
     git: Any,
-    inputs: Sequence[_Input],
+    inputs: Sequence[Input],
     stats: ReleaseStats,
     report: Report,
 ) -> dict[str, Any]:
