@@ -503,35 +503,39 @@ def test_the_spool_gives_back_every_record_in_id_order(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []  # the scratch file never had a name
 
 
-def test_records_made_by_worker_processes_make_the_same_release(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # More files than one batch, so two worker processes make and pack the records.
+@pytest.fixture
+def big_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A corpus of more files than one batch (so two workers share it), and its release
+    built on one process."""
     from newsdata.parallel import BATCH_SIZE
 
     texts = [article(n) for n in range(BATCH_SIZE + 40)]
     root = data_repo(tmp_path / "big", PYPROJECT, texts)
     monkeypatch.chdir(root)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    one = build_release("1.0", root / "a", options=OPTIONS, root=root).path
-    two = build_release("1.0", root / "b", options=RunOptions(use_cache=False, jobs=2), root=root)
-    assert two.articles == len(texts)
+    return root, build_release("1.0", root / "a", options=OPTIONS, root=root).path
+
+
+def _assert_same_files(one: Path, two: Path) -> None:
     for path in sorted(p for p in one.rglob("*") if p.is_file()):
-        assert path.read_bytes() == (two.path / path.relative_to(one)).read_bytes(), path.name
+        assert path.read_bytes() == (two / path.relative_to(one)).read_bytes(), path.name
+
+
+def test_records_made_by_worker_processes_make_the_same_release(
+    big_repo: tuple[Path, Path],
+) -> None:
+    root, one = big_repo
+    two = build_release("1.0", root / "b", options=RunOptions(use_cache=False, jobs=2), root=root)
+    assert two.articles == len(list((root / "raw").rglob("*.txt")))
+    _assert_same_files(one, two.path)
 
 
 def test_records_written_by_forked_workers_make_the_same_release(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    big_repo: tuple[Path, Path],
 ) -> None:
     # In a fresh process (nothing has forked a thread pool yet), forked workers write their
     # records into the spool's scratch files themselves instead of sending them over.
-    from newsdata.parallel import BATCH_SIZE
-
-    texts = [article(n) for n in range(BATCH_SIZE + 40)]
-    root = data_repo(tmp_path / "big", PYPROJECT, texts)
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    one = build_release("1.0", root / "a", options=OPTIONS, root=root).path
+    root, one = big_repo
     code = (
         "from pathlib import Path\n"
         "from newsdata.package import build_release\n"
@@ -554,9 +558,7 @@ def test_records_written_by_forked_workers_make_the_same_release(
     )
     handed, stored = map(int, done.stdout.split())
     assert (handed, stored > 0) == (0, True)
-    two = root / "b" / one.name
-    for path in sorted(p for p in one.rglob("*") if p.is_file()):
-        assert path.read_bytes() == (two / path.relative_to(one)).read_bytes(), path.name
+    _assert_same_files(one, root / "b" / one.name)
 
 
 def test_zip_entries_are_the_data_files_then_the_rest(repo: Path) -> None:

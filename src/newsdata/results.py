@@ -28,6 +28,7 @@ __all__ = [
     "record_buckets",
     "record_buffers",
     "store_records",
+    "text_buffers",
 ]
 
 #: The record's columns, in the order of the model's fields and of the packaged table.
@@ -135,22 +136,23 @@ def record_buffers(rows: Sequence[tuple[Any, ...]]) -> tuple[int, list[ColumnBuf
     """Rows as Arrow buffers, one entry per column of RECORD_COLUMNS and then the authors as
     JSON text (the CSV's encoding of the list)."""
     columns = [_column_buffers(index, [row[index] for row in rows]) for index in _INDEXES]
-    columns.append(_text_buffers([authors_json(row[_AUTHORS]) for row in rows]))
+    columns.append(text_buffers([authors_json(row[_AUTHORS]) for row in rows]))
     return len(rows), columns
 
 
 def _column_buffers(index: int, values: list[Any]) -> ColumnBuffers:
     if index == _AUTHORS:
         lists = array("i", accumulate(map(len, values), initial=0)).tobytes()
-        return (lists, *_text_buffers([name for names in values for name in names]))
+        return (lists, *text_buffers([name for names in values for name in names]))
     if index == _PUBLISHED:
         return (array("i", [day.toordinal() - _EPOCH_ORDINAL for day in values]).tobytes(),)
     if index == _WORD_COUNT:
         return (array("q", values).tobytes(),)
-    return _text_buffers(values)
+    return text_buffers(values)
 
 
-def _text_buffers(values: Sequence[str]) -> tuple[bytes, bytes]:
+def text_buffers(values: Sequence[str]) -> tuple[bytes, bytes]:
+    """Text values as Arrow string buffers: int32 offsets and the UTF-8 data."""
     joined = "".join(values)
     if joined.isascii():  # one encode, and each value's length in bytes is its length
         lengths, data = list(map(len, values)), joined.encode("ascii")

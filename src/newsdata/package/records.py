@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from array import array
 from collections import deque
 from collections.abc import Iterator, Sequence
 from functools import cache
-from itertools import accumulate
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +20,7 @@ from newsdata.results import (
     PackedRecords,
     authors_json,
     pack_records,
+    text_buffers,
 )
 
 if TYPE_CHECKING:
@@ -201,20 +200,11 @@ def csv_schema() -> pa.Schema:
 def _strings(values: list[str]) -> pa.Array:
     import pyarrow as pa
 
-    joined = "".join(values)
-    if joined.isascii():  # one encode, and each value's length in bytes is its length
-        lengths, data = list(map(len, values)), joined.encode("ascii")
-    else:
-        encoded = [value.encode("utf-8") for value in values]
-        lengths, data = list(map(len, encoded)), b"".join(encoded)
-    if len(data) > _MAX_STRING_BYTES:
-        raise ReleaseError("a row group holds over 2 GiB of text: lower max-file-size")
-    offsets = array("i", accumulate(lengths, initial=0))
+    offsets, data = text_buffers(values)
     buffers = [None, pa.py_buffer(offsets), pa.py_buffer(data)]
     return pa.Array.from_buffers(pa.string(), len(values), buffers)
 
 
-_MAX_STRING_BYTES = 2**31 - 1  # Arrow's string type has 32-bit offsets
 _AUTHORS = RECORD_COLUMNS.index("authors")
 _AUTHORS_JSON = "authors_json"
 
