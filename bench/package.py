@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import generate
-from validate import BIN, measure, spread, summary, warm_page_cache
+from validate import BIN, compile_bytecode, measure, spread, summary, warm_page_cache
 
 
 def pyarrow_write_seconds(raw: Path, repeat: int) -> tuple[float, int]:
@@ -80,6 +80,7 @@ def main() -> None:
         '[tool.newsdata]\n[tool.newsdata.dataset]\nname = "bench"\nlicense = "CC0-1.0"\n'
     )
     warm_page_cache(raw)
+    compile_bytecode()
     validate_command = [str(BIN / "newsdata"), "validate", "raw", "--no-cache", "--format", "json"]
     package_command = [str(BIN / "newsdata"), "package", "--version", "1.0", "--no-cache"]
     validate_runs, package_runs = [], []
