@@ -561,6 +561,31 @@ def test_records_written_by_forked_workers_make_the_same_release(
     _assert_same_files(one, root / "b" / one.name)
 
 
+def test_many_buckets_and_small_row_groups_keep_every_row_in_id_order(
+    big_repo: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Records spread over many buckets (some empty), regrouped into many small row groups:
+    # the same rows as the one-bucket release, in id order, in both files.
+    import csv
+
+    import pyarrow.parquet as pq
+
+    import newsdata.results
+
+    root, one = big_repo
+    monkeypatch.setattr(newsdata.results, "ROWS_PER_BUCKET", 8)
+    monkeypatch.setattr(tables_module, "ROW_GROUP_SIZE", 50)
+    two = build_release("1.0", root / "b", options=RunOptions(use_cache=False, jobs=2), root=root)
+    small = pq.ParquetFile(two.path / "data" / "articles.parquet")
+    assert small.metadata.num_row_groups == -(-two.articles // 50)
+    rows = small.read()
+    assert rows.equals(pq.read_table(one / "data" / "articles.parquet"))
+    ids = rows.column("id").to_pylist()
+    assert ids == sorted(ids) and len(set(ids)) == len(ids) == two.articles
+    with (two.path / "data" / "articles.csv").open(newline="", encoding="utf-8") as handle:
+        assert [r["id"] for r in csv.DictReader(handle)] == ids
+
+
 def test_zip_entries_are_the_data_files_then_the_rest(repo: Path) -> None:
     import zipfile
 
