@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -519,6 +520,26 @@ def big_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Pat
 def _assert_same_files(one: Path, two: Path) -> None:
     for path in sorted(p for p in one.rglob("*") if p.is_file()):
         assert path.read_bytes() == (two / path.relative_to(one)).read_bytes(), path.name
+
+
+def test_records_that_cannot_be_set_aside_are_a_release_error(tmp_path: Path) -> None:
+    # A worker writing its records into a spool file (a full disk, say) fails the
+    # release with a message, not a traceback; and the error crosses processes intact.
+    import datetime as dt
+    import pickle
+
+    from newsdata.results import store_records
+
+    row = ("0" * 16, "t", [], dt.date(2020, 1, 1), "p", "u", "b", 1, "raw/a.txt", "0" * 64)
+    packed = pack_records([row], 1)
+    (tmp_path / "read-only").write_bytes(b"")
+    fd = os.open(tmp_path / "read-only", os.O_RDONLY)  # writing to it fails, as a full disk does
+    try:
+        with pytest.raises(ReleaseError, match="setting records aside failed") as caught:
+            store_records(packed, 1, fd, 0)
+    finally:
+        os.close(fd)
+    assert str(pickle.loads(pickle.dumps(caught.value))) == str(caught.value)
 
 
 def test_records_made_by_worker_processes_make_the_same_release(
