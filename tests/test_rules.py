@@ -508,6 +508,22 @@ CASES = [
         "same-name-outlet-elsewhere",
         article(publication="The Guardian", url="https://guardian.ng/news/2013/04/06/story/"),
     ),
+    passes(
+        "ND501",
+        "news-agency-republished",
+        article(publication="Reuters", url="https://finance.yahoo.com/news/putin-syria-123.html"),
+    ),
+    passes(
+        "ND501",
+        "on-an-aggregator",
+        article(publication="The Guardian", url="https://www.msn.com/en-gb/news/world/ar-AA1"),
+    ),
+    fires(
+        "ND501",
+        "agency-alias-elsewhere-still-known",
+        article(publication="Moscow Times", url="https://finance.yahoo.com.evil.example/x"),
+        URL_LINE,
+    ),
     passes("ND501", "clean", CLEAN),
     # ND502 unknown-publication
     fires("ND502", "unrelated-name", article(publication="Daily Planet"), PUBLICATION_LINE),
@@ -517,6 +533,11 @@ CASES = [
         article(publication="LinkNaija", url="https://www.linknaija.com/2013/04/06/putin-syria"),
     ),
     passes("ND502", "registered-any-case", article(publication="the moscow  times")),
+    passes(
+        "ND502",
+        "on-an-aggregator",
+        article(publication="Daily Planet", url="https://n.news.naver.com/article/001/0014"),
+    ),
     passes("ND502", "clean", CLEAN),
     # ND503 publication-looks-like-sentence
     fires(

@@ -78,7 +78,7 @@ class Validator:
             "ruleset": RULESET_VERSION,
             "rules": [(r.code, s.value) for r, s in [*self.byte_rules, *self.document_rules]],
             "max_file_size": self.settings.max_file_size,
-            "registry": [p.to_dict() for p in self.registry.publications],
+            "registry": self.registry.to_dict(),
             "code": _checking_code_digest(),
         }
         text = json.dumps(material, sort_keys=True, ensure_ascii=False)
@@ -225,8 +225,14 @@ def _record_values(ctx: FileContext, sha256: str | None, source: str) -> tuple[A
 
 def _registry(settings: Settings) -> Registry:
     registry = builtin_registry()
-    extra = [p for path in settings.registry_files for p in load_registry_file(path)]
-    return registry.extended(extra) if extra else registry
+    extra = [load_registry_file(path) for path in settings.registry_files]
+    if not extra:
+        return registry
+    return registry.extended(
+        Registry(
+            [p for r in extra for p in r.publications], [a for r in extra for a in r.aggregators]
+        )
+    )
 
 
 def _enabled(settings: Settings, rules: Iterable[_R]) -> list[tuple[_R, Severity]]:

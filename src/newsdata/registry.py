@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from newsdata.errors import ConfigError
 
-__all__ = ["Publication", "Registry", "builtin_registry", "normalize_name"]
+__all__ = ["Aggregator", "Publication", "Registry", "builtin_registry", "normalize_name"]
 
 _SPACES = re.compile(r"\s+")
 
@@ -23,28 +23,57 @@ def normalize_name(name: str) -> str:
     return _SPACES.sub(" ", name).strip().casefold()
 
 
+def _owns(domains: tuple[str, ...], host: str) -> bool:
+    host = host.lower().rstrip(".")
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
 @dataclass(frozen=True, slots=True)
 class Publication:
-    """One outlet: its name, other names it goes by, its web domains and founding year."""
+    """One outlet: its name, other names it goes by, its web domains and founding year.
+
+    A syndicated outlet (a news agency: Reuters, AFP, Xinhua) has its articles republished,
+    under its name, on other outlets' sites: a URL elsewhere is no mismatch.
+    """
 
     name: str
     domains: tuple[str, ...]
     aliases: tuple[str, ...] = ()
     founded: int | None = None
+    syndicated: bool = False
 
     def owns_host(self, host: str) -> bool:
         """Whether a URL host belongs to this outlet (subdomains count)."""
-        host = host.lower().rstrip(".")
-        return any(host == d or host.endswith("." + d) for d in self.domains)
+        return _owns(self.domains, host)
 
     def to_dict(self) -> dict[str, object]:
         """The registry file's entry for this outlet."""
-        return {
+        entry: dict[str, object] = {
             "name": self.name,
             "aliases": list(self.aliases),
             "domains": list(self.domains),
             "founded": self.founded,
         }
+        if self.syndicated:
+            entry["syndicated"] = True
+        return entry
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregator:
+    """A site that republishes other outlets' articles under their names (a portal such as
+    Yahoo News, Naver or Sina; a news app's web pages): its URLs may carry any publication."""
+
+    name: str
+    domains: tuple[str, ...]
+
+    def owns_host(self, host: str) -> bool:
+        """Whether a URL host belongs to this site (subdomains count)."""
+        return _owns(self.domains, host)
+
+    def to_dict(self) -> dict[str, object]:
+        """The registry file's entry for this site."""
+        return {"name": self.name, "domains": list(self.domains)}
 
 
 class Registry:
@@ -54,8 +83,11 @@ class Registry:
     leads to all of them, in registry order.
     """
 
-    def __init__(self, publications: Iterable[Publication]) -> None:
+    def __init__(
+        self, publications: Iterable[Publication], aggregators: Iterable[Aggregator] = ()
+    ) -> None:
         self.publications: tuple[Publication, ...] = tuple(publications)
+        self.aggregators: tuple[Aggregator, ...] = tuple(aggregators)
         self._by_name: dict[str, tuple[Publication, ...]] = {}
         for publication in self.publications:
             for name in (publication.name, *publication.aliases):
@@ -77,62 +109,92 @@ class Registry:
             return owner
         return found[0]
 
-    def extended(self, publications: Sequence[Publication]) -> Registry:
-        """A registry where the given publications come first (they win on name clashes)."""
-        return Registry([*publications, *self.publications])
+    def republishes(self, host: str) -> bool:
+        """Whether a URL host is an aggregator's, where any publication may appear."""
+        return any(a.owns_host(host) for a in self.aggregators)
+
+    def extended(self, other: Registry) -> Registry:
+        """A registry where the other's entries come first (they win on name clashes)."""
+        return Registry(
+            [*other.publications, *self.publications], [*other.aggregators, *self.aggregators]
+        )
 
     def to_dict(self) -> dict[str, object]:
         """The registry file's content."""
         return {
             "description": _DESCRIPTION,
             "publications": [p.to_dict() for p in self.publications],
+            "aggregators": [a.to_dict() for a in self.aggregators],
         }
 
 
 _DESCRIPTION = (
     "Known news publications: the name (and aliases) an article's publication line may carry, "
-    "the web domains its articles live on (subdomains count), and the year it was founded. "
-    "Names match case-insensitively, with runs of whitespace treated as one space."
+    "the web domains its articles live on (subdomains count), and the year it was founded; "
+    "syndicated ones (news agencies) also appear on other outlets' sites. Names match "
+    "case-insensitively, with runs of whitespace treated as one space. Aggregators are sites "
+    "that republish other outlets' articles, where any publication may appear."
 )
 
 
-def parse_registry(content: object, source: str) -> list[Publication]:
-    """Publications from a registry document; ConfigError names what is wrong."""
+def parse_registry(content: object, source: str) -> Registry:
+    """A registry from a registry document; ConfigError names what is wrong."""
     if not isinstance(content, dict) or not isinstance(content.get("publications"), list):
         raise ConfigError(f"{source}: expected an object with a 'publications' list")
-    return [
-        _publication(entry, f"{source}: publication {i}")
-        for i, entry in enumerate(content["publications"], start=1)
-    ]
+    aggregators = content.get("aggregators", [])
+    if not isinstance(aggregators, list):
+        raise ConfigError(f"{source}: 'aggregators' must be a list")
+    return Registry(
+        [
+            _publication(entry, f"{source}: publication {i}")
+            for i, entry in enumerate(content["publications"], start=1)
+        ],
+        [
+            _aggregator(entry, f"{source}: aggregator {i}")
+            for i, entry in enumerate(aggregators, start=1)
+        ],
+    )
 
 
 def _publication(entry: object, where: str) -> Publication:
-    if not isinstance(entry, dict):
-        raise ConfigError(f"{where}: expected an object")
-    name, domains = entry.get("name"), entry.get("domains")
-    aliases, founded = entry.get("aliases", []), entry.get("founded")
-    if not isinstance(name, str) or not name.strip():
-        raise ConfigError(f"{where}: 'name' must be a non-empty string")
-    if not _strings(domains) or not domains:
-        raise ConfigError(f"{where} ({name}): 'domains' must be a non-empty list of strings")
-    if not _strings(aliases):
+    fields = _object(entry, where)
+    name, domains = _named_domains(fields, where)
+    aliases, founded = fields.get("aliases", []), fields.get("founded")
+    syndicated = fields.get("syndicated", False)
+    if not isinstance(aliases, list) or not _strings(aliases):
         raise ConfigError(f"{where} ({name}): 'aliases' must be a list of strings")
     if founded is not None and (not isinstance(founded, int) or isinstance(founded, bool)):
         raise ConfigError(f"{where} ({name}): 'founded' must be a year or null")
-    return Publication(
-        name=name,
-        domains=tuple(d.lower().strip().removeprefix("www.") for d in domains),
-        aliases=tuple(aliases),
-        founded=founded,
-    )
+    if not isinstance(syndicated, bool):
+        raise ConfigError(f"{where} ({name}): 'syndicated' must be true or false")
+    return Publication(name, domains, tuple(aliases), founded, syndicated)
+
+
+def _aggregator(entry: object, where: str) -> Aggregator:
+    return Aggregator(*_named_domains(_object(entry, where), where))
+
+
+def _object(entry: object, where: str) -> dict[str, object]:
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}: expected an object")
+    return entry
+
+
+def _named_domains(entry: dict[str, object], where: str) -> tuple[str, tuple[str, ...]]:
+    name, domains = entry.get("name"), entry.get("domains")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{where}: 'name' must be a non-empty string")
+    if not isinstance(domains, list) or not _strings(domains) or not domains:
+        raise ConfigError(f"{where} ({name}): 'domains' must be a non-empty list of strings")
+    return name, tuple(d.lower().strip().removeprefix("www.") for d in domains)
 
 
 def _strings(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
 
 
-def load_registry_file(path: Path) -> list[Publication]:
-    """Publications from a user's registry file (JSON, same shape as the built-in one)."""
+def load_registry_file(path: Path) -> Registry:
+    """A user's registry file (JSON, same shape as the built-in one)."""
     try:
         content = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -144,4 +206,4 @@ def load_registry_file(path: Path) -> list[Publication]:
 def builtin_registry() -> Registry:
     """The registry shipped with newsdata (exported to schema/publications.json)."""
     text = resources.files("newsdata").joinpath("data/publications.json").read_text("utf-8")
-    return Registry(parse_registry(json.loads(text), "built-in registry"))
+    return parse_registry(json.loads(text), "built-in registry")

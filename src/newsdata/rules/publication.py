@@ -58,7 +58,9 @@ class PublicationDomainMismatch(DocumentRule):
     Why: an article labelled `The Guardian` whose URL lives on another site has the wrong
     publication or the wrong URL. Subdomains count (`edition.cnn.com` belongs to CNN). Outlets
     that share a name (The Guardian of London and of Lagos) are all in the registry; a URL on
-    the domains of any of them passes.
+    the domains of any of them passes. News agencies' articles are republished under their
+    name (`Reuters` on finance.yahoo.com), and aggregators (MSN, Yahoo News, Naver, Sina)
+    carry every outlet's: those pass too.
     """
 
     code = "ND501"
@@ -70,7 +72,9 @@ class PublicationDomainMismatch(DocumentRule):
             return
         known = ctx.registry.named(doc.publication.text)
         host = host_of(doc.url_text)
-        if known and host and not any(p.owns_host(host) for p in known):
+        if not known or not host or any(p.syndicated or p.owns_host(host) for p in known):
+            return
+        if not ctx.registry.republishes(host):
             domains = ", ".join(d for p in known for d in p.domains)
             yield self.found(
                 ctx.path,
@@ -129,8 +133,9 @@ class UnknownPublication(DocumentRule):
     """A publication the registry does not know, whose name does not resemble the URL's host.
 
     Why: `LinkNaija` on linknaija.com is plausible; `Daily Planet` on example.org may be a
-    mislabelled article. Add the outlet to the registry (`registry` in [tool.newsdata]) to
-    silence this for good.
+    mislabelled article. On an aggregator's site (MSN, Yahoo News, Naver, Sina), which
+    republishes other outlets' articles, any name passes. Add the outlet to the registry
+    (`registry` in [tool.newsdata]) to silence this for good.
     """
 
     code = "ND502"
@@ -142,7 +147,12 @@ class UnknownPublication(DocumentRule):
             return
         host = host_of(doc.url_text)
         name = doc.publication.text
-        if host and not ctx.registry.named(name) and not resembles_host(name, host):
+        if (
+            host
+            and not ctx.registry.named(name)
+            and not resembles_host(name, host)
+            and not ctx.registry.republishes(host)
+        ):
             yield self.found(
                 ctx.path,
                 doc.publication.line,
