@@ -182,7 +182,12 @@ def _from_cache(cache: ResultCache | None, units: list[_Unit], signatures: bool)
         unit.result = result
 
 
-_STORE_EVERY = 1024  # fresh results written to the cache at a time, while workers go on
+# Fresh results are written to the cache while the workers go on, at least this many at a time
+# and a sixteenth of the run's at most: a large first run writes in fewer, larger transactions
+# (200,000 results: 2.2 s in batches of 12,500 against 3.4 s in batches of 1,024), while the
+# last batch, written after the workers are done, stays small.
+_STORE_EVERY = 1024
+_STORE_PARTS = 16
 
 
 def _compute(
@@ -223,11 +228,12 @@ def _compute(
     )
     # Results are stored as they come, while this process would otherwise wait on the workers.
     fresh: list[tuple[str, StatKey, FileResult]] = []
+    store_every = max(_STORE_EVERY, len(todo) // _STORE_PARTS)
     for unit, result in zip(todo, results, strict=True):
         unit.result = result
         if cache is not None and unit.stat is not None:
             fresh.append((unit.order, unit.stat, result))
-            if len(fresh) >= _STORE_EVERY:
+            if len(fresh) >= store_every:
                 cache.store(fresh)
                 fresh = []
     if cache is not None and fresh:
