@@ -535,6 +535,22 @@ CASES = [
     passes("ND502", "registered-any-case", article(publication="the moscow  times")),
     passes(
         "ND502",
+        "cyrillic-name-transliterates-to-host",
+        article(publication="Коммерсантъ", url="https://www.kommersant.ru/doc/2013/04/06/1"),
+    ),
+    passes(
+        "ND502",
+        "greek-name-transliterates-to-host",
+        article(publication="Η Καθημερινή", url="https://www.kathimerini.gr/world/2013/1"),
+    ),
+    fires(
+        "ND502",
+        "cyrillic-name-on-another-host",
+        article(publication="Коммерсантъ", url="https://www.example.org/2013/04/06/a"),
+        PUBLICATION_LINE,
+    ),
+    passes(
+        "ND502",
         "on-an-aggregator",
         article(publication="Daily Planet", url="https://n.news.naver.com/article/001/0014"),
     ),

@@ -102,7 +102,20 @@ def resembles_host(name: str, host: str) -> bool:
 
     True when the name contains a host label or the reverse, when they share a run of at least
     four letters, or when the name's initials spell a host label (`Yonhap News Agency`, yna).
+    A name in another script is also compared in Latin letters (anyascii's transliteration):
+    `Коммерсантъ` names kommersant.ru, `Η Καθημερινή` kathimerini.gr.
     """
+    if _resembles(name, host):
+        return True
+    if name.isascii():
+        return False
+    from anyascii import anyascii
+
+    latin = anyascii(name)
+    return latin != name and _resembles(latin, host)
+
+
+def _resembles(name: str, host: str) -> bool:
     compact = _letters(name)
     if not compact:
         return False
@@ -133,7 +146,8 @@ class UnknownPublication(DocumentRule):
     """A publication the registry does not know, whose name does not resemble the URL's host.
 
     Why: `LinkNaija` on linknaija.com is plausible; `Daily Planet` on example.org may be a
-    mislabelled article. On an aggregator's site (MSN, Yahoo News, Naver, Sina), which
+    mislabelled article. A name in another script is also compared in Latin letters
+    (`Коммерсантъ` on kommersant.ru passes). On an aggregator's site (MSN, Yahoo News, Naver, Sina), which
     republishes other outlets' articles, any name passes. Add the outlet to the registry
     (`registry` in [tool.newsdata]) to silence this for good.
     """
