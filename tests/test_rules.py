@@ -535,6 +535,16 @@ CASES = [
     passes("ND502", "registered-any-case", article(publication="the moscow  times")),
     passes(
         "ND502",
+        "initials-without-the",
+        article(publication="The Sydney Morning Herald", url="https://www.smh.com.au/world/1"),
+    ),
+    passes(
+        "ND502",
+        "native-name-in-the-registry",
+        article(publication="朝日新聞", url="https://www.asahi.com/articles/ASR4.html"),
+    ),
+    passes(
+        "ND502",
         "cyrillic-name-transliterates-to-host",
         article(publication="Коммерсантъ", url="https://www.kommersant.ru/doc/2013/04/06/1"),
     ),

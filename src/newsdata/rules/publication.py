@@ -96,6 +96,14 @@ def _labels(host: str) -> list[str]:
     return [p for p in parts if p and p not in _GENERIC_LABELS]
 
 
+# Articles and small words a name's initials may skip (English, French, Spanish, Italian,
+# German, Portuguese): `The Sydney Morning Herald` is smh.
+_SMALL_WORDS = frozenset(
+    "the a an of and for on in at la le les l el los las lo il gli i der die das de del della "
+    "di du des d o os as da do dos e y et und".split()
+)
+
+
 @lru_cache(maxsize=4096)
 def resembles_host(name: str, host: str) -> bool:
     """Whether a publication name plausibly names the site at host.
@@ -123,17 +131,19 @@ def _resembles(name: str, host: str) -> bool:
     if compact in (_letters(host), _letters(bare_host)):
         return True
     words = [w for w in re.split(r"[\W_]+", name.casefold()) if w]
+    # Initials with and without articles and small words (smh.com.au, `The Sydney Morning
+    # Herald`).
     initials = "".join(w[0] for w in words)
+    core = "".join(w[0] for w in words if w not in _SMALL_WORDS)
     for label in _labels(host):
         label = _letters(label)
         if not label:
             continue
         if label in compact or compact in label:
             return True
-        if (
-            initials
-            and (label.startswith(initials) or initials.startswith(label))
-            and len(label) > 1
+        if len(label) > 1 and any(
+            letters and (label.startswith(letters) or letters.startswith(label))
+            for letters in (initials, core)
         ):
             return True
         match = SequenceMatcher(None, compact, label, autojunk=False).find_longest_match()
@@ -147,9 +157,9 @@ class UnknownPublication(DocumentRule):
 
     Why: `LinkNaija` on linknaija.com is plausible; `Daily Planet` on example.org may be a
     mislabelled article. A name in another script is also compared in Latin letters
-    (`Коммерсантъ` on kommersant.ru passes). On an aggregator's site (MSN, Yahoo News, Naver, Sina), which
-    republishes other outlets' articles, any name passes. Add the outlet to the registry
-    (`registry` in [tool.newsdata]) to silence this for good.
+    (`Коммерсантъ` on kommersant.ru passes). On an aggregator's site (MSN, Yahoo News,
+    Naver, Sina), which republishes other outlets' articles, any name passes. Add the outlet
+    to the registry (`registry` in [tool.newsdata]) to silence this for good.
     """
 
     code = "ND502"
