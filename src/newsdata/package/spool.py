@@ -98,8 +98,9 @@ class RecordSpool:
                 batches.append(batch)
                 rows += batch.num_rows
             if rows >= size:
-                yield _sorted(pa.Table.from_batches(batches, schema=spool_schema()))
-                batches, rows = [], 0
+                group = _sorted(pa.Table.from_batches(batches, schema=spool_schema()))
+                batches, rows = [], 0  # dropped before the group goes out: memory stays low
+                yield group
         if rows:
             yield _sorted(pa.Table.from_batches(batches, schema=spool_schema()))
 

@@ -92,6 +92,7 @@ def write_tables(
             )
             _wait(to_csv, _PENDING - 1)
             to_csv.append(csv_thread.submit(table.write_batch, text))
+            memory_pool().release_unused()  # the C library keeps freed row groups otherwise
         _wait(to_csv, 0)
         table.close()
         csv_written(stats)
