@@ -286,6 +286,21 @@ def test_verify_catches_a_missing_file(repo: Path) -> None:
     assert "README.md: missing" in verify_release(folder).problems
 
 
+def test_verify_reads_a_csv_larger_than_one_read_block(tmp_path: Path) -> None:
+    # Bodies hold line breaks inside quoted CSV cells: a CSV over pyarrow's 1 MB read block
+    # was once split mid-cell by verify's reader and reported as broken.
+    filler = "\n\n".join(
+        f"Paragraph {k} of a long story, with words to fill it." for k in range(600)
+    )
+    texts = [article(n).replace("Original url:", f"{filler}\n\nOriginal url:") for n in range(40)]
+    root = data_repo(tmp_path / "long", PYPROJECT, texts)
+    folder = build_release("1.0", root / "dist", options=OPTIONS, root=root).path
+    assert (folder / "data" / "articles.csv").stat().st_size > 2**20
+    for target in (folder, folder.parent / f"{folder.name}.zip"):
+        result = verify_release(target)
+        assert result.intact, result.problems
+
+
 def test_verify_catches_an_extra_row(repo: Path) -> None:
     folder = _build(repo)
     csv = folder / "data" / "articles.csv"

@@ -208,10 +208,13 @@ def _check_csv(files: ReleaseFiles, name: str, rows: object, result: Verificatio
     from newsdata.results import RECORD_COLUMNS
 
     as_text = pacsv.ConvertOptions(column_types=dict.fromkeys(RECORD_COLUMNS, pa.string()))
+    # Bodies hold line breaks inside quoted cells: without this, a CSV larger than one read
+    # block (1 MB) is split mid-cell and reads as broken.
+    multi_line = pacsv.ParseOptions(newlines_in_values=True)
     found = 0
     with files.open(name) as handle:
         try:
-            reader = pacsv.open_csv(handle, convert_options=as_text)
+            reader = pacsv.open_csv(handle, parse_options=multi_line, convert_options=as_text)
             header = tuple(reader.schema.names)
             for batch in reader:
                 found += batch.num_rows
