@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -134,3 +136,63 @@ def test_results_cached_without_a_signature_are_not_trusted_for_near_duplicates(
     validate([str(raw)], no_near, RunOptions(cache_dir=cache, jobs=1))  # no signatures needed
     report = validate([str(raw)], SETTINGS, RunOptions(cache_dir=cache, jobs=1))
     assert [d.code for d in report.diagnostics] == ["ND903"]
+
+
+def _touch_all(corpus: Path, when: int = 2_000_000_000) -> None:
+    for path in corpus.iterdir():
+        os.utime(path, (when, when))
+
+
+def test_touched_and_renamed_files_reuse_results_by_content(corpus: Path, tmp_path: Path) -> None:
+    # New file times (a fresh checkout, a restored CI cache) or a new name: the file is read
+    # and hashed, and its stored result is taken, not checked again.
+    cache = tmp_path / "cache"
+    _run(corpus, cache)
+    _plant(cache)
+    _touch_all(corpus)
+    (corpus / "2.txt").rename(corpus / "renamed.txt")
+    assert _run(corpus, cache) == [MARK] * 3
+    with sqlite3.connect(cache / CACHE_FILE) as db:
+        (mtimes,) = db.execute("SELECT count(*) FROM files WHERE mtime = ?", (2 * 10**18,))
+    assert mtimes == (3,)  # the new stat keys are remembered: the next run reads nothing
+
+
+def test_a_copied_corpus_reuses_the_cache(corpus: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _run(corpus, cache)
+    _plant(cache)
+    copy = tmp_path / "elsewhere" / "raw"
+    shutil.copytree(corpus, copy)
+    assert _run(copy, cache) == [MARK] * 3
+
+
+def test_files_with_the_same_content_reused_keep_their_own_findings(
+    corpus: Path, tmp_path: Path
+) -> None:
+    # Two files share a content hash, so one stored result: each still gets its findings and
+    # its place in the near-duplicate index.
+    shutil.copy(corpus / "0.txt", corpus / "copy.txt")
+    text = article(0)
+    last = text.rindex(".\n\nOriginal url:")  # the body's last word changed: a near copy
+    near = text[: last - 1] + "x" + text[last:]
+    # Named to come first: the later of the two identical files must keep its signature.
+    (corpus / "0-near.txt").write_text(near.replace("story-0", "story-near"), "utf-8")
+    cache = tmp_path / "cache"
+    first = validate([str(corpus)], SETTINGS, RunOptions(cache_dir=cache, jobs=1))
+    assert {d.code for d in first.diagnostics} == {"ND901", "ND902", "ND903"}
+    _touch_all(corpus)
+    second = validate([str(corpus)], SETTINGS, RunOptions(cache_dir=cache, jobs=1))
+    assert second.diagnostics == first.diagnostics
+
+
+def test_a_reused_result_that_does_not_decode_is_checked_again(
+    corpus: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    _run(corpus, cache)
+    with sqlite3.connect(cache / CACHE_FILE) as db:
+        db.execute("UPDATE results SET findings = 'not json'")
+    _touch_all(corpus)
+    assert _run(corpus, cache) == []
+    _plant(cache)
+    assert _run(corpus, cache) == [MARK] * 3  # checked again, stored again, used again

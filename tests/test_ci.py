@@ -63,8 +63,14 @@ def test_workflow_validates_changed_articles_on_pull_requests() -> None:
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "validate.yml").read_text())
     triggers = workflow[True] if True in workflow else workflow["on"]
     assert triggers["pull_request"]["paths"] == ["raw/**"]
-    steps = " ".join(str(step.get("run", "")) for step in workflow["jobs"]["validate"]["steps"])
-    assert "newsdata validate --changed-since" in steps
+    steps = workflow["jobs"]["validate"]["steps"]
+    runs = " ".join(str(step.get("run", "")) for step in steps)
+    assert "newsdata validate --changed-since" in runs
+    # The results cache is restored (it is keyed by content, so reuse is safe), not disabled.
+    (cache,) = [step for step in steps if str(step.get("uses", "")).startswith("actions/cache")]
+    assert cache["with"]["path"] == ".newsdata_cache"
+    assert "--no-cache" not in runs
+    assert triggers["push"]["branches"] == ["main"]  # keeps the cache fresh for pull requests
 
 
 def test_pre_commit_hook_runs_newsdata_validate() -> None:

@@ -43,6 +43,9 @@ class ResultCache:
         self.key = key
         #: Problems met while reading or writing (the run goes on without the cache).
         self.problems: list[str] = []
+        #: The content hashes the cache holds results for (filled by `unchanged`).
+        self.known: frozenset[str] = frozenset()
+        self._spare: dict[object, Sequence[object]] = {}
         self._db = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -101,6 +104,8 @@ class ResultCache:
         try:
             # Two table scans joined here: ~40% faster than SQLite's join on the hash key.
             results = {row[0]: row for row in self._db.execute("SELECT * FROM results")}
+            self.known = frozenset(results)
+            used: set[object] = set()
             for row in self._db.execute("SELECT * FROM files"):
                 key = stats.get(row[0])
                 stored = results.get(row[5])
@@ -109,24 +114,53 @@ class ResultCache:
                 result = decode_result(stored)
                 if result is not None:
                     found[row[0]] = result
+                    used.add(row[5])
         except (sqlite3.DatabaseError, IndexError) as error:  # IndexError: rows of another shape
+            self.problems.append(f"cache not read ({self.path}): {error}")
+            return {}
+        # The rows no file was matched to by its stat key stay at hand: files whose times
+        # changed (a fresh checkout) may turn out to hold that content (see results_for).
+        self._spare = {digest: row for digest, row in results.items() if digest not in used}
+        return found
+
+    def results_for(self, digests: Sequence[str]) -> dict[str, FileResult]:
+        """Stored results by content hash (those that decode)."""
+        found: dict[str, FileResult] = {}
+        for digest in digests:
+            row = self._spare.pop(digest, None)
+            if row is not None and (result := decode_result(row)) is not None:
+                found[digest] = result
+        missing = [d for d in digests if d not in found]
+        try:
+            for start in range(0, len(missing), _QUERY_PARAMETERS):
+                part = missing[start : start + _QUERY_PARAMETERS]
+                marks = ",".join("?" * len(part))
+                query = f"SELECT * FROM results WHERE sha256 IN ({marks})"  # placeholders only
+                for row in self._db.execute(query, part):
+                    result = decode_result(row)
+                    if result is not None:
+                        found[str(row[0])] = result
+        except (sqlite3.DatabaseError, IndexError) as error:
             self.problems.append(f"cache not read ({self.path}): {error}")
             return {}
         return found
 
-    def store(self, entries: Sequence[tuple[str, StatKey, FileResult]]) -> None:
-        """Remember results (by content hash) and the stat keys of the files they came from."""
+    def store(
+        self, entries: Sequence[tuple[str, StatKey, FileResult]], *, results: bool = True
+    ) -> None:
+        """Remember results (by content hash) and the stat keys of the files they came from;
+        without `results`, only the stat keys (of files whose results are stored already)."""
         # A path that is not valid UTF-8 cannot be stored as text: that file is checked anew
         # each run (ND110 reports its name).
         kept = [(path, key, r) for path, key, r in entries if r.sha256 and encodable(path)]
         rows = [(path, *key, result.sha256) for path, key, result in kept]
-        results = {r.sha256: r for _, _, r in kept}
+        by_digest = {r.sha256: r for _, _, r in kept} if results else {}
         try:
             with self._db:
                 self._db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?)", rows)
                 self._db.executemany(
                     "INSERT OR REPLACE INTO results VALUES (?,?,?,?,?,?,?,?,?)",
-                    [encode_result(r) for r in results.values()],
+                    [encode_result(r) for r in by_digest.values()],
                 )
         except sqlite3.DatabaseError as error:
             # A cache that cannot be written only makes the next run slower; say so.
@@ -199,6 +233,7 @@ def decode_result(row: Sequence[object]) -> FileResult | None:
 
 
 _RESULT_COLUMNS = 9
+_QUERY_PARAMETERS = 500  # values bound in one query (SQLite allows at least 999)
 
 
 def _findings(text: object) -> tuple[Diagnostic, ...]:

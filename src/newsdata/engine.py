@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -182,20 +182,42 @@ def _sha(raw: RawFile) -> str | None:
 
 
 def check_batch(
-    validator: Validator, items: Sequence[BatchItem], *, signatures: bool, records: bool = False
+    validator: Validator,
+    items: Sequence[BatchItem],
+    *,
+    signatures: bool,
+    records: bool = False,
+    known: Container[str] = frozenset(),
 ) -> list[FileResult]:
     """Check a batch of files; with signatures, attach each body's MinHash signature; with
-    records, each readable file's record (so packaging needs no second read and parse).
+    records, each readable file's record (so packaging needs no second read and parse). A file
+    whose content hash is `known` (the cache has a result for it) is read but not checked: its
+    result is a `reused` stand-in.
 
     Each stage runs over the whole batch before the next (read all, parse all, check all):
     measured ~30% faster than file by file, as each stage's code and data stay in the CPU cache.
     """
     raws = [validator.read(item) for item in items]
+    if known and not records:
+        reused = {i: d for i, raw in enumerate(raws) if (d := _sha(raw)) is not None and d in known}
+        if reused:
+            return _with_reused(validator, items, raws, reused, signatures=signatures)
     contexts = [
         validator.context("", raw, item.target) for raw, item in zip(raws, items, strict=True)
     ]
+    results = _checked(validator, contexts, signatures=signatures)
+    if records:
+        for ctx, result, item in zip(contexts, results, items, strict=True):
+            result.record = _record_values(ctx, result.sha256, item.source)
+    return results
+
+
+def _checked(
+    validator: Validator, contexts: Sequence[FileContext], *, signatures: bool
+) -> list[FileResult]:
+    """The files' results, each with its body's MinHash signature if asked for."""
     results = [validator.check_context(ctx) for ctx in contexts]
-    if signatures:
+    if signatures and contexts:
         from newsdata.similarity import signatures as compute
 
         with_body = [
@@ -204,10 +226,25 @@ def check_batch(
         matrix = compute([contexts[i].doc.body for i in with_body])  # type: ignore[union-attr]
         for row, index in enumerate(with_body):
             results[index].signature = matrix[row].tobytes()
-    if records:
-        for ctx, result, item in zip(contexts, results, items, strict=True):
-            result.record = _record_values(ctx, result.sha256, item.source)
     return results
+
+
+def _with_reused(
+    validator: Validator,
+    items: Sequence[BatchItem],
+    raws: list[RawFile],
+    reused: dict[int, str],
+    *,
+    signatures: bool,
+) -> list[FileResult]:
+    """The batch's results: stand-ins for the reused files, the others checked."""
+    rest = [i for i in range(len(items)) if i not in reused]
+    contexts = [validator.context("", raws[i], items[i].target) for i in rest]
+    checked = dict(zip(rest, _checked(validator, contexts, signatures=signatures), strict=True))
+    return [
+        FileResult((), sha256=reused[i], reused=True) if i in reused else checked[i]
+        for i in range(len(items))
+    ]
 
 
 def _record_values(ctx: FileContext, sha256: str | None, source: str) -> tuple[Any, ...] | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from newsdata.config import Settings
@@ -21,7 +21,7 @@ __all__ = ["BATCH_SIZE", "default_jobs", "freeze_inherited_heap", "run_batches",
 #: enough that memory stays flat and the progress bar moves.
 BATCH_SIZE = 256
 
-_WORKER: tuple[Validator, bool, int] | None = None
+_WORKER: tuple[Validator, bool, int, Container[str]] | None = None
 _BATCHES = [0]
 #: Packaging: the spool's scratch file this worker writes its records into (the spool's index
 #: of it, its descriptor, inherited through fork) and the next free offset in it.
@@ -47,11 +47,12 @@ def _initialize(
     settings: Settings,
     signatures: bool,
     records: int,
+    known: Container[str],
     files: Sequence[tuple[int, int]] = (),
     claimed: Synchronized[int] | None = None,
 ) -> None:
     global _WORKER
-    _WORKER = (Validator(settings, defer_volatile=True), signatures, records)
+    _WORKER = (Validator(settings, defer_volatile=True), signatures, records, known)
     if files and claimed is not None:
         with claimed.get_lock():  # each worker takes a file of its own
             index = claimed.value
@@ -64,8 +65,8 @@ def _initialize(
 
 def _work(items: Sequence[BatchItem]) -> tuple[list[FileResult], PackedRecords | None]:
     assert _WORKER is not None
-    validator, signatures, records = _WORKER
-    done = _checked(validator, items, signatures=signatures, records=records)
+    validator, signatures, records, known = _WORKER
+    done = _checked(validator, items, signatures=signatures, records=records, known=known)
     _BATCHES[0] += 1
     if _BATCHES[0] % 64 == 0:
         gc.collect()
@@ -73,11 +74,16 @@ def _work(items: Sequence[BatchItem]) -> tuple[list[FileResult], PackedRecords |
 
 
 def _checked(
-    validator: Validator, items: Sequence[BatchItem], *, signatures: bool, records: int
+    validator: Validator,
+    items: Sequence[BatchItem],
+    *,
+    signatures: bool,
+    records: int,
+    known: Container[str],
 ) -> tuple[list[FileResult], PackedRecords | None]:
     """A batch's results, and (packaging: `records` buckets) its records packed where they
     were made."""
-    results = check_batch(validator, items, signatures=signatures, records=records > 0)
+    results = check_batch(validator, items, signatures=signatures, records=records > 0, known=known)
     if not records:
         return results, None
     packed = pack_records((r.record for r in results if r.record is not None), records)
@@ -131,21 +137,26 @@ def run_batches(
     signatures: bool,
     records: RecordSink | None = None,
     buckets: int = 1,
+    known: Container[str] = frozenset(),
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[FileResult]:
     """Check every item, on `jobs` processes, yielding results in the items' order; with
     `records` (packaging), each batch's records, in `buckets` buckets, go to it as they come
-    (forked workers write them into the sink's scratch files themselves)."""
+    (forked workers write them into the sink's scratch files themselves). Files whose content
+    hash is `known` get `reused` stand-ins (see engine.check_batch)."""
     batches = [items[i : i + BATCH_SIZE] for i in range(0, len(items), BATCH_SIZE)]
     wanted = buckets if records is not None else 0
     if jobs <= 1 or len(batches) <= 1:
         validator = Validator(settings, defer_volatile=True)
-        done = (_checked(validator, b, signatures=signatures, records=wanted) for b in batches)
+        done = (
+            _checked(validator, b, signatures=signatures, records=wanted, known=known)
+            for b in batches
+        )
         yield from _handed_over(zip(batches, done, strict=True), records, progress)
         return
     context = worker_context()
     workers = min(jobs, len(batches))
-    setup: tuple[object, ...] = (settings, signatures, wanted)
+    setup: tuple[object, ...] = (settings, signatures, wanted, known)
     if records is not None and context.get_start_method() == "fork":  # descriptors inherited
         setup = (*setup, records.worker_files(workers), context.Value("i", 0))
     pool = context.Pool(workers, _initialize, setup)

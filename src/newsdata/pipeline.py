@@ -217,6 +217,10 @@ def _compute(
         items = [BatchItem(u.target.path, u.target) for u in todo]
     else:
         items = [BatchItem(u.target.path, u.target, source_path(u.target.path, root)) for u in todo]
+    # A file whose times changed but whose content the cache knows (a fresh checkout, a
+    # restored CI cache, a renamed or touched file) is read and hashed, not checked again.
+    # Packaging needs every file's record, so it checks them all.
+    known = cache.known if cache is not None and sink is None else frozenset()
     results = run_batches(
         settings,
         items,
@@ -224,20 +228,62 @@ def _compute(
         signatures=signatures,
         records=sink,
         buckets=record_buckets(len(units)),
+        known=known,
         progress=advance,
     )
     # Results are stored as they come, while this process would otherwise wait on the workers.
     fresh: list[tuple[str, StatKey, FileResult]] = []
     store_every = max(_STORE_EVERY, len(todo) // _STORE_PARTS)
+    reused: list[_Unit] = []
     for unit, result in zip(todo, results, strict=True):
         unit.result = result
-        if cache is not None and unit.stat is not None:
+        if result.reused:
+            reused.append(unit)
+        elif cache is not None and unit.stat is not None:
             fresh.append((unit.order, unit.stat, result))
             if len(fresh) >= store_every:
                 cache.store(fresh)
                 fresh = []
     if cache is not None and fresh:
         cache.store(fresh)
+    if cache is not None and reused:
+        _take_reused(settings, validator, units, reused, options, cache, root)
+
+
+def _take_reused(
+    settings: Settings,
+    validator: Validator,
+    units: list[_Unit],
+    reused: list[_Unit],
+    options: RunOptions,
+    cache: ResultCache,
+    root: Path,
+) -> None:
+    """Give reused files their stored results (and the cache their new stat keys); a stored
+    result that no longer decodes, or lacks a needed signature, is checked after all."""
+    digests = {u.result.sha256 for u in reused if u.result is not None and u.result.sha256}
+    stored = cache.results_for(sorted(digests))
+    signatures = _needs_signatures(validator, units)
+    remembered: list[tuple[str, StatKey, FileResult]] = []
+    taken: set[str] = set()
+    for unit in reused:
+        digest = unit.result.sha256 if unit.result else None
+        result = stored.get(digest) if digest else None
+        if result is not None and signatures and result.body_hash and result.signature is None:
+            result = None
+        if result is not None and digest in taken:
+            # A copy for each further file of the same content: each is reported, and
+            # indexed, on its own (the index takes each file's signature away as it goes).
+            result = replace(result)
+        taken.add(digest or "")
+        unit.result = result
+        if result is not None and unit.stat is not None:
+            remembered.append((unit.order, unit.stat, result))
+    if remembered:
+        cache.store(remembered, results=False)
+    if any(u.result is None for u in reused):
+        cache.known = frozenset()  # what is left is checked in full
+        _compute(settings, validator, units, options, cache, root)
 
 
 def _report(validator: Validator, units: list[_Unit], settings: Settings) -> Report:

@@ -66,6 +66,9 @@ class FileResult:
     published: str | None = None
     signature: bytes | None = None
     record: tuple[Any, ...] | None = None
+    #: Set by a worker instead of checking a file whose content the cache already has a
+    #: result for (under another path, or with other file times): the caller takes that one.
+    reused: bool = False
 
 
 #: Rows a spool bucket aims at: records are kept in buckets by the leading bits of their id (a
