@@ -196,3 +196,15 @@ def test_a_reused_result_that_does_not_decode_is_checked_again(
     assert _run(corpus, cache) == []
     _plant(cache)
     assert _run(corpus, cache) == [MARK] * 3  # checked again, stored again, used again
+
+
+def test_a_known_content_under_a_name_that_is_not_utf8_is_still_reported(
+    corpus: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    _run(corpus, cache)
+    bad = os.fsencode(corpus) + b"/caf\xe9.txt"
+    with open(bad, "wb") as handle:  # noqa: PTH123 (a bytes path)
+        handle.write((corpus / "0.txt").read_bytes())
+    report = validate([str(corpus)], SETTINGS, RunOptions(cache_dir=cache, jobs=1))
+    assert "ND110" in {d.code for d in report.diagnostics}

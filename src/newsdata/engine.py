@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from newsdata import __version__
 from newsdata.config import Settings
 from newsdata.diagnostics import Diagnostic, Severity
-from newsdata.discovery import Target
+from newsdata.discovery import Target, encodable
 from newsdata.rawtext import Document, parse_text
 from newsdata.reading import RawFile, decode, read_raw
 from newsdata.registry import Registry, builtin_registry, load_registry_file
@@ -199,7 +199,13 @@ def check_batch(
     """
     raws = [validator.read(item) for item in items]
     if known and not records:
-        reused = {i: d for i, raw in enumerate(raws) if (d := _sha(raw)) is not None and d in known}
+        # (A file name that is not UTF-8 is itself a finding, ND110: such files are always
+        # checked, as they are never cached.)
+        reused = {
+            i: digest
+            for i, (raw, item) in enumerate(zip(raws, items, strict=True))
+            if (digest := _sha(raw)) is not None and digest in known and encodable(item.path)
+        }
         if reused:
             return _with_reused(validator, items, raws, reused, signatures=signatures)
     contexts = [
