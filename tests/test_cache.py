@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import newsdata.cache as cache_module
 from newsdata.cache import CACHE_FILE
 from newsdata.config import RuleSelection, Settings
 from newsdata.pipeline import RunOptions, validate
@@ -208,3 +209,52 @@ def test_a_known_content_under_a_name_that_is_not_utf8_is_still_reported(
         handle.write((corpus / "0.txt").read_bytes())
     report = validate([str(corpus)], SETTINGS, RunOptions(cache_dir=cache, jobs=1))
     assert "ND110" in {d.code for d in report.diagnostics}
+
+
+def _rows(cache: Path) -> tuple[set[str], int]:
+    with sqlite3.connect(cache / CACHE_FILE) as db:
+        paths = {Path(row[0]).name for row in db.execute("SELECT path FROM files")}
+        (results,) = db.execute("SELECT count(*) FROM results").fetchone()
+    return paths, results
+
+
+def test_the_cache_forgets_deleted_files_and_old_contents(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "PRUNE_AT_LEAST", 1)
+    cache = tmp_path / "cache"
+    options = RunOptions(cache_dir=cache, jobs=1, root=tmp_path)  # raw/ is the corpus
+    validate([str(corpus)], SETTINGS, options)
+    assert _rows(cache) == ({"0.txt", "1.txt", "2.txt"}, 3)
+    (corpus / "1.txt").write_text(article(7), "utf-8")
+    (corpus / "2.txt").unlink()
+    validate([str(corpus)], SETTINGS, options)
+    assert _rows(cache) == ({"0.txt", "1.txt"}, 2)
+
+
+def test_pruning_keeps_what_other_folders_stored(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "PRUNE_AT_LEAST", 1)
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    (other / "note.txt").write_text(article(9), "utf-8")
+    cache = tmp_path / "cache"
+    options = RunOptions(cache_dir=cache, jobs=1, root=tmp_path)
+    validate([str(other)], SETTINGS, options)
+    validate([str(corpus)], SETTINGS, options)
+    (corpus / "2.txt").unlink()
+    validate([str(corpus)], SETTINGS, options)  # prunes 2.txt, not note.txt
+    assert _rows(cache) == ({"0.txt", "1.txt", "note.txt"}, 3)
+    _plant(cache)
+    report = validate([str(other)], SETTINGS, options)
+    assert [d.message for d in report.diagnostics] == [MARK]
+
+
+def test_a_small_amount_of_staleness_is_left_alone(corpus: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    options = RunOptions(cache_dir=cache, jobs=1, root=tmp_path)
+    validate([str(corpus)], SETTINGS, options)
+    (corpus / "2.txt").unlink()
+    validate([str(corpus)], SETTINGS, options)
+    assert _rows(cache) == ({"0.txt", "1.txt", "2.txt"}, 3)  # under PRUNE_AT_LEAST: no work

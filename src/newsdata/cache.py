@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from contextlib import closing
 from pathlib import Path
 
@@ -46,6 +46,7 @@ class ResultCache:
         #: The content hashes the cache holds results for (filled by `unchanged`).
         self.known: frozenset[str] = frozenset()
         self._spare: dict[object, Sequence[object]] = {}
+        self._paths: list[str] = []  # every file the cache has a stat key for
         self._db = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -107,6 +108,7 @@ class ResultCache:
             self.known = frozenset(results)
             used: set[object] = set()
             for row in self._db.execute("SELECT * FROM files"):
+                self._paths.append(row[0])
                 key = stats.get(row[0])
                 stored = results.get(row[5])
                 if key is None or key != row[1:5] or stored is None:
@@ -144,6 +146,23 @@ class ResultCache:
             self.problems.append(f"cache not read ({self.path}): {error}")
             return {}
         return found
+
+    def prune(self, seen: Collection[str], inside: str) -> None:
+        """Forget the files under `inside` that this run did not see (deleted ones), and the
+        results no file refers to any more (old versions of edited files), once they make up a
+        twentieth of the cache: it stays about as large as the corpus. Files elsewhere (another
+        folder checked with the same cache) keep theirs."""
+        gone = [path for path in self._paths if path.startswith(inside) and path not in seen]
+        if len(gone) + len(self._spare) < max(PRUNE_AT_LEAST, len(self.known) // 20):
+            return
+        try:
+            with self._db:
+                self._db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in gone])
+                self._db.execute(
+                    "DELETE FROM results WHERE sha256 NOT IN (SELECT sha256 FROM files)"
+                )
+        except sqlite3.DatabaseError as error:
+            self.problems.append(f"cache not pruned ({self.path}): {error}")
 
     def store(
         self, entries: Sequence[tuple[str, StatKey, FileResult]], *, results: bool = True
@@ -233,7 +252,9 @@ def decode_result(row: Sequence[object]) -> FileResult | None:
 
 
 _RESULT_COLUMNS = 9
-_QUERY_PARAMETERS = 500  # values bound in one query (SQLite allows at least 999)
+_QUERY_PARAMETERS = 500
+#: Stale entries (gone files, unreferenced results) tolerated before the cache is pruned.
+PRUNE_AT_LEAST = 100  # values bound in one query (SQLite allows at least 999)
 
 
 def _findings(text: object) -> tuple[Diagnostic, ...]:

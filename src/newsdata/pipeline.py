@@ -100,6 +100,9 @@ def run(
     try:
         _from_cache(cache, units, _needs_signatures(validator, units))
         _compute(settings, validator, units, options, cache, root)
+        corpus = _walked_corpus(units, root / settings.raw)
+        if cache is not None and corpus is not None:
+            cache.prune({u.order for u in units}, corpus)
     finally:
         if cache is not None:
             cache.close()
@@ -133,6 +136,15 @@ def _units(paths: Sequence[str | os.PathLike[str]], corpus: Path) -> list[_Unit]
         if order not in by_order:
             by_order[order] = _Unit(target, printable(_shown(target.path)), order, False)
     return list(by_order.values())
+
+
+def _walked_corpus(units: list[_Unit], corpus: Path) -> str | None:
+    """The corpus folder's real path (with a trailing separator) when this run walked all of
+    it, so that a file of it not seen is gone; else None."""
+    inside = os.path.realpath(corpus) + os.sep
+    if corpus.is_dir() and any(u.order.startswith(inside) for u in units):
+        return inside
+    return None
 
 
 def _order(target: Target) -> str:
