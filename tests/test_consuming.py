@@ -23,14 +23,25 @@ PYPROJECT = '[tool.newsdata.dataset]\nname = "newsdata-sample"\nlicense = "CC-BY
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A real release of six articles, built once for this module."""
-    texts = [article(number) for number in range(6)]
+    """A real release of six long articles, built once for this module: its CSV is larger than
+    the 1 MB blocks readers read CSV in, with line breaks inside quoted cells across block
+    boundaries (a reader that mishandles them fails here)."""
+    texts = [_long(article(number), number) for number in range(6)]
     texts[2] = texts[2].replace("By [Jane Doe](#)", "By [Jane Doe](#) and [Ann Poe](#)")
     root = data_repo(tmp_path_factory.mktemp("repo"), PYPROJECT, texts)
     built = build_release(
         "1.0", root / "dist", options=RunOptions(use_cache=False, jobs=1), root=root
     )
     return built.path
+
+
+def _long(text: str, number: int) -> str:
+    filler = "\n\n".join(f"Paragraph {k} of story {number}, with words in it." for k in range(4000))
+    return text.replace("Original url:", f"{filler}\n\nOriginal url:")
+
+
+def test_the_release_csv_spans_several_read_blocks(release: Path) -> None:
+    assert (release / "data" / "articles.csv").stat().st_size > 2**20
 
 
 @pytest.mark.parametrize("kind", ["folder", "zip", "datapackage.json"])
