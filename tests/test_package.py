@@ -486,7 +486,13 @@ def test_packaging_never_imports_pandas(repo: Path) -> None:
     assert (repo / "dist" / "test-news-1.0.0.zip").is_file()
 
 
-def test_the_spool_gives_back_every_record_in_id_order(tmp_path: Path) -> None:
+@pytest.mark.parametrize("positional_io", [True, False], ids=["pread", "lseek"])
+def test_the_spool_gives_back_every_record_in_id_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, positional_io: bool
+) -> None:
+    if not positional_io:  # as on Windows, which has no os.pread / os.pwrite
+        monkeypatch.delattr(os, "pread", raising=False)
+        monkeypatch.delattr(os, "pwrite", raising=False)
     import datetime as dt
     import random
 

@@ -25,6 +25,7 @@ __all__ = [
     "authors_json",
     "bucket_of",
     "pack_records",
+    "read_at",
     "record_buckets",
     "record_buffers",
     "store_records",
@@ -186,12 +187,27 @@ def store_records(packed: PackedRecords, file: int, fd: int, offset: int) -> Pac
         for bucket, data in packed.chunks:
             view = memoryview(data)
             while view:
-                written = os.pwrite(fd, view, offset)
+                written = _write_at(fd, view, offset)
                 view, offset = view[written:], offset + written
             stored.append((bucket, file, offset - len(data), len(data)))
     except OSError as error:
         raise ReleaseError(f"setting records aside failed ({error}): nothing written") from None
     return PackedRecords(packed.buckets, (), packed.sources, (*packed.stored, *stored))
+
+
+def _write_at(fd: int, data: memoryview, offset: int) -> int:
+    if hasattr(os, "pwrite"):
+        return os.pwrite(fd, data, offset)
+    os.lseek(fd, offset, os.SEEK_SET)  # Windows: only this process writes the spool there
+    return os.write(fd, data)
+
+
+def read_at(fd: int, length: int, offset: int) -> bytes:
+    """`length` bytes of a file from `offset` (os.pread where there is one)."""
+    if hasattr(os, "pread"):
+        return os.pread(fd, length, offset)
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.read(fd, length)
 
 
 def authors_json(authors: list[str]) -> str:

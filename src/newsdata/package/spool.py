@@ -12,7 +12,6 @@ the table is built from the buffers, with no Python object per value.
 
 from __future__ import annotations
 
-import os
 import pickle
 import tempfile
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from newsdata.errors import ReleaseError
-from newsdata.results import MAX_TEXT_BYTES, PackedRecords, store_records
+from newsdata.results import MAX_TEXT_BYTES, PackedRecords, read_at, store_records
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -91,7 +90,7 @@ class RecordSpool:
         rows = 0
         for bucket in sorted(self._chunks):
             for file, offset, length in self._chunks[bucket]:
-                data = os.pread(self._files[file].fileno(), length, offset)
+                data = read_at(self._files[file].fileno(), length, offset)
                 if len(data) != length:
                     raise ReleaseError("a scratch file of set-aside records came back short")
                 batch = chunk_batch(*pickle.loads(data))
