@@ -689,6 +689,35 @@ CASES = [
     ),
     fires(
         "ND605",
+        "read-more-in-german",
+        article(paragraphs=["Lesen Sie auch: Putin und Syrien", *PARAGRAPHS]),
+        BODY_LINE,
+    ),
+    fires(
+        "ND605",
+        "read-more-in-russian",
+        article(paragraphs=["Читайте также: Путин о Сирии", *PARAGRAPHS]),
+        BODY_LINE,
+    ),
+    fires(
+        "ND605",
+        "related-in-chinese",
+        article(paragraphs=["相关阅读：普京谈叙利亚", *PARAGRAPHS]),
+        BODY_LINE,
+    ),
+    fires(
+        "ND605",
+        "editor-credit",
+        article(paragraphs=[PARAGRAPHS[0], "【责任编辑：严玉洁】", PARAGRAPHS[1]]),
+        SECOND_PARAGRAPH_LINE,
+    ),
+    passes(
+        "ND605",
+        "a-sentence-about-an-editor",
+        article(paragraphs=[*PARAGRAPHS, "编辑部表示，将继续关注此事。"]),
+    ),
+    fires(
+        "ND605",
         "advertisement",
         article(paragraphs=[PARAGRAPHS[0], "Advertisement", PARAGRAPHS[1]]),
         SECOND_PARAGRAPH_LINE,

@@ -266,6 +266,20 @@ BOILERPLATE_PATTERNS: tuple[tuple[str, str], ...] = (
         r"|posts|topics))?\s*(?::|$)",
         "related-content headers: `Related Stories`",
     ),
+    (
+        r"^(?:lesen sie (?:auch|mehr)|mehr zum thema|auch interessant)\b"
+        r"|^(?:à )?lire (?:aussi|la suite)\b|^voir aussi\b"
+        r"|^(?:lee|leer|lea) (?:también|más)\b|^ver también\b|^te puede interesar\b"
+        r"|^(?:leia|veja) (?:também|mais)\b|^leggi anche\b|^lees (?:ook|meer)\b"
+        r"|^читайте (?:также|ещё|еще)\b|^اقرأ أيضا"
+        r"|^(?:相关阅读|延伸阅读|相關閱讀|延伸閱讀|関連記事|あわせて読みたい|관련\s?기사)",
+        "read-more prompts in other languages: `Lesen Sie auch`, `Lire aussi`, `Leia também`,"
+        " `Читайте также`, `相关阅读`, `関連記事`, `관련기사`",
+    ),
+    (
+        r"^[(\[（【]?\s*(?:责任编辑|責任編輯|编辑|編輯)\s*[:：]",
+        "editor credit lines: `【责任编辑：...】`",
+    ),
     (r"^more (?:on|from) (?:this|our)\b", "`More on this story`"),
     (
         r"^(?:sign up|subscribe)\b.*\bnewsletters?\b|^subscribe(?: now| today)?\s*[:!.]?$"
