@@ -309,8 +309,10 @@ def _report(validator: Validator, units: list[_Unit], settings: Settings) -> Rep
     signatures = bytearray(b"\xff") * (width * len(checked)) if signed else None
     for row, (unit, result) in enumerate(checked):
         if unit.named:
-            found.extend(replace(d, path=unit.display) for d in result.findings)
-            found.extend(validator.check_volatile(unit.display, result))
+            if result.findings:  # most files have none: no generator for them
+                found.extend(replace(d, path=unit.display) for d in result.findings)
+            if result.published is not None:
+                found.extend(validator.check_volatile(unit.display, result))
         entries.append(
             IndexEntry(
                 unit.display,
