@@ -74,8 +74,7 @@ def compile_bytecode() -> None:
 
     import newsdata
 
-    for package in (Path(newsdata.__file__).parent,):
-        compileall.compile_dir(package, quiet=1)
+    compileall.compile_dir(Path(newsdata.__file__).parent, quiet=1)
 
 
 def warm_page_cache(*paths: Path) -> None:

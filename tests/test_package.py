@@ -97,7 +97,11 @@ def test_descriptor_has_sizes_hashes_and_primary_key(repo: Path) -> None:
 
 
 def test_git_state_says_commit_dirty_and_time(repo: Path, tmp_path: Path) -> None:
-    from newsdata.package.provenance import GitQuery, git_state
+    from newsdata.package.provenance import GitQuery, GitState
+
+    def git_state(root: Path) -> GitState:
+        with contextlib.closing(GitQuery(root)) as query:
+            return query.result()
 
     clean = git_state(repo)
     assert clean.commit == git(repo, "rev-parse", "HEAD") and clean.dirty is False

@@ -73,7 +73,8 @@ def test_a_user_registry_adds_outlets_and_aggregators(tmp_path: Path) -> None:
         tmp_path,
         {
             "publications": [
-                {"name": "Daily Planet", "domains": ["dailyplanet.example"], "founded": 1938}
+                {"name": "Daily Planet", "domains": ["dailyplanet.example"], "founded": 1938},
+                {"name": "CNN", "domains": ["cnn.com"], "founded": 2001},
             ],
             "aggregators": [{"name": "Portal", "domains": ["portal.example.net"]}],
         },
@@ -83,10 +84,12 @@ def test_a_user_registry_adds_outlets_and_aggregators(tmp_path: Path) -> None:
     assert "ND501" in _codes(settings, "Daily Planet", "https://elsewhere.example/a")
     registry = Validator(settings).registry
     assert registry.named("daily planet")[0].founded == 1938
+    cnn = registry.lookup("CNN", "edition.cnn.com")  # both registries have it: the user's
+    assert cnn is not None and cnn.founded == 2001
     assert registry.republishes("www.msn.com")  # the built-in entries remain
 
 
-def test_user_entries_win_and_change_the_cache_key(tmp_path: Path) -> None:
+def test_a_user_registry_changes_the_cache_key(tmp_path: Path) -> None:
     plain = Validator(Settings()).cache_key()
     settings = _user_registry(
         tmp_path, {"publications": [], "aggregators": [{"name": "P", "domains": ["p.example"]}]}

@@ -45,8 +45,8 @@ class ResultCache:
         self.problems: list[str] = []
         #: The content hashes the cache holds results for (filled by `unchanged`).
         self.known: frozenset[str] = frozenset()
-        self._spare: dict[object, Sequence[object]] = {}
-        self._paths: list[str] = []  # every file the cache has a stat key for
+        self._spare: dict[object, Sequence[object]] = {}  # rows by content hash, see unchanged
+        self._stored: list[tuple[str, str]] = []  # (path, content hash) of every file row
         self._db = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -108,7 +108,7 @@ class ResultCache:
             self.known = frozenset(results)
             used: set[object] = set()
             for row in self._db.execute("SELECT * FROM files"):
-                self._paths.append(row[0])
+                self._stored.append((row[0], row[5]))
                 key = stats.get(row[0])
                 stored = results.get(row[5])
                 if key is None or key != row[1:5] or stored is None:
@@ -152,8 +152,10 @@ class ResultCache:
         results no file refers to any more (old versions of edited files), once they make up a
         twentieth of the cache: it stays about as large as the corpus. Files elsewhere (another
         folder checked with the same cache) keep theirs."""
-        gone = [path for path in self._paths if path.startswith(inside) and path not in seen]
-        if len(gone) + len(self._spare) < max(PRUNE_AT_LEAST, len(self.known) // 20):
+        gone = [path for path, _ in self._stored if path.startswith(inside) and path not in seen]
+        elsewhere = {digest for path, digest in self._stored if not path.startswith(inside)}
+        unreferenced = sum(1 for digest in self._spare if digest not in elsewhere)
+        if len(gone) + unreferenced < max(PRUNE_AT_LEAST, len(self.known) // 20):
             return
         try:
             with self._db:

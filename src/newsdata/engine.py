@@ -211,14 +211,14 @@ def check_batch(
     contexts = [
         validator.context("", raw, item.target) for raw, item in zip(raws, items, strict=True)
     ]
-    results = _checked(validator, contexts, signatures=signatures)
+    results = _check_contexts(validator, contexts, signatures=signatures)
     if records:
         for ctx, result, item in zip(contexts, results, items, strict=True):
             result.record = _record_values(ctx, result.sha256, item.source)
     return results
 
 
-def _checked(
+def _check_contexts(
     validator: Validator, contexts: Sequence[FileContext], *, signatures: bool
 ) -> list[FileResult]:
     """The files' results, each with its body's MinHash signature if asked for."""
@@ -246,7 +246,9 @@ def _with_reused(
     """The batch's results: stand-ins for the reused files, the others checked."""
     rest = [i for i in range(len(items)) if i not in reused]
     contexts = [validator.context("", raws[i], items[i].target) for i in rest]
-    checked = dict(zip(rest, _checked(validator, contexts, signatures=signatures), strict=True))
+    checked = dict(
+        zip(rest, _check_contexts(validator, contexts, signatures=signatures), strict=True)
+    )
     return [
         FileResult((), sha256=reused[i], reused=True) if i in reused else checked[i]
         for i in range(len(items))

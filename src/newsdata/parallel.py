@@ -91,8 +91,7 @@ def _checked(
         result.record = None
     if _SPOOL_FILE:
         file, fd, offset = _SPOOL_FILE
-        _SPOOL_FILE[2] = offset + sum(len(data) for _, data in packed.chunks)
-        packed = store_records(packed, file, fd, offset)
+        packed, _SPOOL_FILE[2] = store_records(packed, file, fd, offset)
     return results, packed
 
 

@@ -259,23 +259,17 @@ def _compute(
     if cache is not None and fresh:
         cache.store(fresh)
     if cache is not None and reused:
-        _take_reused(settings, validator, units, reused, options, cache, root)
+        _take_reused(reused, cache, signatures=signatures)
+        if any(u.result is None for u in reused):
+            cache.known = frozenset()  # what is left is checked in full
+            _compute(settings, validator, units, options, cache, root)
 
 
-def _take_reused(
-    settings: Settings,
-    validator: Validator,
-    units: list[_Unit],
-    reused: list[_Unit],
-    options: RunOptions,
-    cache: ResultCache,
-    root: Path,
-) -> None:
-    """Give reused files their stored results (and the cache their new stat keys); a stored
-    result that no longer decodes, or lacks a needed signature, is checked after all."""
+def _take_reused(reused: list[_Unit], cache: ResultCache, *, signatures: bool) -> None:
+    """Give reused files their stored results (and the cache their new stat keys); one whose
+    stored result no longer decodes, or lacks a needed signature, is left without a result."""
     digests = {u.result.sha256 for u in reused if u.result is not None and u.result.sha256}
     stored = cache.results_for(sorted(digests))
-    signatures = _needs_signatures(validator, units)
     remembered: list[tuple[str, StatKey, FileResult]] = []
     taken: set[str] = set()
     for unit in reused:
@@ -293,9 +287,6 @@ def _take_reused(
             remembered.append((unit.order, unit.stat, result))
     if remembered:
         cache.store(remembered, results=False)
-    if any(u.result is None for u in reused):
-        cache.known = frozenset()  # what is left is checked in full
-        _compute(settings, validator, units, options, cache, root)
 
 
 def _report(validator: Validator, units: list[_Unit], settings: Settings) -> Report:

@@ -114,7 +114,8 @@ class Registry:
         return any(a.owns_host(host) for a in self.aggregators)
 
     def extended(self, other: Registry) -> Registry:
-        """A registry where the other's entries come first (they win on name clashes)."""
+        """A registry with the other's entries first: of outlets sharing a name and a URL's
+        host, `lookup` gives the other's."""
         return Registry(
             [*other.publications, *self.publications], [*other.aggregators, *self.aggregators]
         )

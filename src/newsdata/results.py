@@ -1,4 +1,5 @@
-"""What checking one file yields, in a form that crosses processes and fits in the cache."""
+"""What checking files yields, in forms that cross processes: each file's result (which also
+fits in the cache) and, when packaging, the records as Arrow buffers set aside in a spool."""
 
 from __future__ import annotations
 
@@ -179,9 +180,11 @@ class RecordSink(Protocol):
         (the sink's index of the file, an open descriptor)."""
 
 
-def store_records(packed: PackedRecords, file: int, fd: int, offset: int) -> PackedRecords:
+def store_records(
+    packed: PackedRecords, file: int, fd: int, offset: int
+) -> tuple[PackedRecords, int]:
     """The records with their chunks written from `offset` on into a spool's scratch file
-    (`file`, open as `fd`) instead of carried along."""
+    (`file`, open as `fd`) instead of carried along, and the offset after them."""
     stored: list[tuple[int, int, int, int]] = []
     try:
         for bucket, data in packed.chunks:
@@ -192,7 +195,7 @@ def store_records(packed: PackedRecords, file: int, fd: int, offset: int) -> Pac
             stored.append((bucket, file, offset - len(data), len(data)))
     except OSError as error:
         raise ReleaseError(f"setting records aside failed ({error}): nothing written") from None
-    return PackedRecords(packed.buckets, (), packed.sources, (*packed.stored, *stored))
+    return PackedRecords(packed.buckets, (), packed.sources, (*packed.stored, *stored)), offset
 
 
 def _write_at(fd: int, data: memoryview, offset: int) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import platform
@@ -10,7 +9,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["GitQuery", "GitState", "created_at", "git_state", "library_versions"]
+__all__ = ["GitQuery", "GitState", "created_at", "library_versions"]
 
 
 @dataclass(frozen=True)
@@ -22,19 +21,14 @@ class GitState:
     commit_time: int | None
 
 
-def git_state(root: Path, inputs: tuple[str, ...] = ("raw", "pyproject.toml")) -> GitState:
-    """The commit of HEAD in the data repository (None outside a git repository).
+class GitQuery:
+    """The commit of HEAD in the data repository, whether the tree is dirty, and the commit's
+    time (all None outside a git repository), asked at once and read later: git (its status
+    walks the whole corpus) runs while the corpus is validated.
 
     The tree is dirty when what feeds the release (the corpus, the dataset configuration) has
     uncommitted changes, untracked files included; earlier releases lying around do not count.
     """
-    with contextlib.closing(GitQuery(root, inputs)) as query:
-        return query.result()
-
-
-class GitQuery:
-    """`git_state`, asked at once and read later: git (its status walks the whole corpus)
-    runs while the corpus is validated."""
 
     def __init__(self, root: Path, inputs: tuple[str, ...] = ("raw", "pyproject.toml")) -> None:
         status = ("status", "--porcelain", "--untracked-files=normal", "--", *inputs)

@@ -73,8 +73,7 @@ class RecordSpool:
             self.buckets = packed.buckets
         elif packed.buckets != self.buckets:  # the order of the table depends on it
             raise ValueError(f"records in {packed.buckets} buckets, not {self.buckets}")
-        stored = store_records(packed, 0, self._files[0].fileno(), self._end)
-        self._end += sum(len(data) for _, data in packed.chunks)
+        stored, self._end = store_records(packed, 0, self._files[0].fileno(), self._end)
         for bucket, file, offset, length in stored.stored:
             self._chunks.setdefault(bucket, []).append((file, offset, length))
         self.paths.update(packed.sources)

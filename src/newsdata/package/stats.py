@@ -22,13 +22,13 @@ class ReleaseStats:
     years: Counter[int] = field(default_factory=Counter)
 
     #: The columns add_columns reads.
-    COLUMNS: ClassVar[tuple[str, ...]] = ("id", "word_count", "published", "publication")
+    COLUMNS: ClassVar[tuple[str, ...]] = ("word_count", "published", "publication")
 
     def add_columns(self, columns: dict[str, list[Any]]) -> None:
         """Count a chunk of records given as column lists."""
-        self.articles += len(columns["id"])
-        self.words += sum(columns["word_count"])
         dates: list[dt.date] = columns["published"]
+        self.articles += len(dates)
+        self.words += sum(columns["word_count"])
         if dates:
             self.first = min(self.first or min(dates), min(dates))
             self.last = max(self.last or max(dates), max(dates))
