@@ -111,6 +111,19 @@ def test_a_big_file_is_not_read_past_the_limit(tmp_path: Path) -> None:
     assert raw.size == 5000
 
 
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs Linux's /proc")
+def test_a_file_larger_than_its_stated_size_is_read_to_its_end() -> None:
+    # /proc files are regular files that state a size of 0 and hold more: the read must not
+    # stop at the size stat gave.
+    from newsdata.reading import read_raw
+
+    raw = read_raw("/proc/self/status", 1 << 20)
+    assert raw.data is not None
+    assert raw.data.startswith(b"Name:")
+    assert raw.data.endswith(b"\n")
+    assert len(raw.data) > 100
+
+
 def test_symlink_inside_the_tree_is_followed(tmp_path: Path) -> None:
     from newsdata.discovery import discover
 

@@ -18,6 +18,7 @@ from newsdata.rawtext import (
     parse_date,
     parse_text,
     render,
+    split_blocks,
 )
 from tests.conftest import CLEAN_ARTICLE, SEED
 
@@ -217,6 +218,19 @@ def test_fast_word_count_matches_the_definition(text: str) -> None:
     assert has_words(text, 3) == (expected >= 3)
 
 
+@given(
+    st.text(st.sampled_from("ab1 _-.,’é\xa0\n"), max_size=120),
+    st.integers(min_value=1, max_value=8),
+)
+@settings(max_examples=300)
+def test_word_threshold_matches_the_definition_past_the_prefix(text: str, count: int) -> None:
+    # has_words splits a prefix of 16 characters a word first: texts longer than that, with
+    # tokens cut at its end, must still get the definition's answer.
+    from newsdata.words import _WORD, has_words
+
+    assert has_words(text, count) == (len(_WORD.findall(text)) >= count)
+
+
 @given(st.text(st.characters(max_codepoint=127), max_size=40))
 @settings(max_examples=300)
 def test_ascii_word_count_matches_the_definition(text: str) -> None:
@@ -236,3 +250,34 @@ def test_body_check_matches_the_layout_definition(body: str) -> None:
         for line in paragraph.split("\n")
     )
     assert _well_formed_body(body) == by_definition
+
+
+def _blocks_line_by_line(text: str) -> list[tuple[str, int]]:
+    """The definition split_blocks implements: runs of non-blank stripped lines."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    blocks: list[tuple[str, int]] = []
+    current: list[str] = []
+    start = 0
+    for number, line in enumerate((line.strip() for line in text.split("\n")), start=1):
+        if line:
+            start = start if current else number
+            current.append(line)
+        elif current:
+            blocks.append(("\n".join(current), start))
+            current = []
+    if current:
+        blocks.append(("\n".join(current), start))
+    return blocks
+
+
+@given(st.text(st.sampled_from("ab \n\r\t\x0b\x0c\x1c\x85\u2028\u3000\xa0\ufeff"), max_size=60))
+def test_blocks_are_the_runs_of_non_blank_lines(text: str) -> None:
+    lines, blocks = split_blocks(text)
+    assert [(b.text, b.line) for b in blocks] == _blocks_line_by_line(text)
+    assert all(
+        type(b).__name__ == "Block" and b.line_count == b.text.count("\n") + 1 for b in blocks
+    )
+    assert (
+        len(lines)
+        == text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
+    )

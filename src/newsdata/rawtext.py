@@ -140,20 +140,29 @@ def split_blocks(text: str) -> tuple[list[str], list[Block]]:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [line.strip() for line in text.split("\n")]
+    # One step per line, with no list per block: a block is a slice of the lines, and most
+    # blocks are a single line (a paragraph), kept as it is.
     blocks: list[Block] = []
-    current: list[str] = []
-    start = 0
+    first = 0  # the current block's first line number, 0 between blocks
     for number, line in enumerate(lines, start=1):
         if line:
-            if not current:
-                start = number
-            current.append(line)
-        elif current:
-            blocks.append(Block(current[0] if len(current) == 1 else "\n".join(current), start))
-            current = []
-    if current:
-        blocks.append(Block("\n".join(current), start))
+            if not first:
+                first = number
+        elif first:
+            text = (
+                lines[first - 1]
+                if number - first == 1
+                else "\n".join(lines[first - 1 : number - 1])
+            )
+            blocks.append(_tuple_new(Block, (text, first)))
+            first = 0
+    if first:
+        blocks.append(_tuple_new(Block, ("\n".join(lines[first - 1 :]), first)))
     return lines, blocks
+
+
+# A NamedTuple's own constructor is a Python function; tuple.__new__ builds the same object.
+_tuple_new = tuple.__new__
 
 
 def parse_text(text: str) -> Document:
@@ -197,8 +206,11 @@ def _header_lines(doc: Document, blocks: list[Block]) -> list[Block]:
     for block in blocks[:_HEADER_FIELDS]:
         if len(lines) >= _HEADER_FIELDS:
             break
-        splittable = not _is_paragraph(block) or (not lines and _second_line_is_header(block))
-        if block.line_count > 1 and len(lines) < _HEADER_FIELDS - 1 and splittable:
+        if (
+            "\n" in block.text  # more than one line
+            and len(lines) < _HEADER_FIELDS - 1
+            and (not _is_paragraph(block) or (not lines and _second_line_is_header(block)))
+        ):
             doc.merged_header_lines.append(block)
             lines.extend(
                 Block(text, block.line + offset)
@@ -304,7 +316,10 @@ def parse_authors(byline: str) -> list[str]:
     position = 0
     for link in _LINK.finditer(rest):
         names.extend(_plain_names(rest[position : link.start()]))
-        name = _ESCAPED.sub(r"\1", link["name"]).strip()
+        name = link["name"]
+        if "\\" in name:
+            name = _ESCAPED.sub(r"\1", name)
+        name = name.strip()
         if name:
             names.append(name)
         position = link.end()
@@ -315,7 +330,7 @@ def parse_authors(byline: str) -> list[str]:
 def _plain_names(text: str) -> list[str]:
     # A plain name has a letter or digit: leftovers such as the ")" of a link whose target
     # itself holds parentheses are not authors.
-    if not has_alnum(text):
+    if not text or not has_alnum(text):
         return []  # only separators (", ", " and "): the common case between links
     parts = (part.strip() for part in _AUTHOR_SEPARATOR.split(text))
     return [part for part in parts if has_alnum(part)]

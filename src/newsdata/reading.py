@@ -69,12 +69,18 @@ def read_raw(path: str, max_size: int) -> RawFile:
             return RawFile(size=0, not_regular="not a regular file")
         if status.st_size > max_size:
             return RawFile(size=status.st_size)
-        chunks: list[bytes] = []
-        remaining = max_size + 1
-        while remaining > 0 and (chunk := os.read(fd, min(remaining, 1 << 20))):
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        data = b"".join(chunks)
+        # One read of the size stat gave, and one byte more: when exactly that size comes
+        # back, that was the whole file, and no second call is made just to meet its end.
+        # Otherwise (it grew or shrank since, or the read came back short) it is read on, to
+        # its end or the limit.
+        data = os.read(fd, status.st_size + 1)
+        if len(data) != status.st_size:
+            chunks = [data]
+            remaining = max_size + 1 - len(data)
+            while remaining > 0 and (chunk := os.read(fd, min(remaining, 1 << 20))):
+                chunks.append(chunk)
+                remaining -= len(chunk)
+            data = b"".join(chunks)
         return RawFile(size=max(len(data), status.st_size), data=data)
     except OSError as error:
         return RawFile(size=0, read_error=error.strerror or str(error))
