@@ -258,3 +258,33 @@ def test_a_small_amount_of_staleness_is_left_alone(corpus: Path, tmp_path: Path)
     (corpus / "2.txt").unlink()
     validate([str(corpus)], SETTINGS, options)
     assert _rows(cache) == ({"0.txt", "1.txt", "2.txt"}, 3)  # under PRUNE_AT_LEAST: no work
+
+
+def test_a_result_survives_the_trip_from_a_worker() -> None:
+    # Results cross from worker processes by pickle, through their own compact __reduce__:
+    # every field, findings included, must come back equal.
+    import dataclasses
+    import pickle
+
+    from newsdata.diagnostics import Diagnostic, Severity
+    from newsdata.results import FileResult
+
+    finding = Diagnostic("a.txt", 3, 7, "ND601", "split-paragraph", Severity.WARNING, "m", "h")
+    values = {
+        "findings": (finding,),
+        "sha256": "ab" * 32,
+        "article_id": "0123456789abcdef",
+        "body_hash": "cd" * 16,
+        "url_line": 9,
+        "body_line": 5,
+        "date_line": 3,
+        "published": "2013-04-06",
+        "signature": bytes(range(256)) * 2,
+        "record": ("id", ["A", "B"], 42),
+        "reused": True,
+    }
+    assert set(values) == {f.name for f in dataclasses.fields(FileResult)}
+    result = FileResult(**values)  # type: ignore[arg-type]
+    back = pickle.loads(pickle.dumps(result))
+    assert back == result
+    assert back.findings[0] == finding and back.findings[0] is not finding

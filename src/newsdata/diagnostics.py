@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 __all__ = ["Diagnostic", "Report", "Severity"]
 
@@ -29,6 +30,10 @@ class Diagnostic:
     message: str
     hint: str | None = None
 
+    def __reduce__(self) -> tuple[type[Diagnostic], tuple[Any, ...]]:
+        # Pickled as the constructor's arguments (see FileResult.__reduce__).
+        return Diagnostic, tuple(getattr(self, name) for name in _DIAGNOSTIC_FIELDS)
+
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Order by file, then position (file-level findings first), then code."""
         return (self.path, self.line or 0, self.column or 0, self.code, self.message)
@@ -47,6 +52,9 @@ class Diagnostic:
         if self.hint:
             out["hint"] = self.hint
         return out
+
+
+_DIAGNOSTIC_FIELDS = tuple(f.name for f in fields(Diagnostic))
 
 
 @dataclass(frozen=True)
