@@ -11,6 +11,8 @@ vary by 20% and more from run to run):
 * cold validation (empty cache) of the whole corpus: seconds, articles/s, peak memory (the sum
   of PSS over the main process and its workers, sampled every 20 ms in a separate run);
 * `frictionless validate` of the CSV: seconds, and the ratio of the two times;
+* the run's skeleton: the same validation with one trivial rule, no near-duplicate check and no
+  cache (what the rules' speed cannot change), against frictionless;
 * incremental validation after one file changed (warm cache): seconds, ratio to the cold run;
 * the per-stage cost of one article (read, parse, rules, near-duplicate signature).
 """
@@ -194,6 +196,12 @@ def stages(raw: Path, sample: int = 2000) -> dict[str, float]:
     return {k: v / len(files) * 1e6 for k, v in out.items()}
 
 
+# What a run costs before its rules: discovery, reading, decoding, parsing and the report, with
+# a single trivial rule (ND101), no near-duplicate signatures (they belong to ND903) and no
+# cache. What it takes is out of reach of any speed-up of the rules themselves.
+_SKELETON = ["--select", "ND101"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmark newsdata validate.")
     parser.add_argument("--articles", type=int, default=20000)
@@ -249,6 +257,7 @@ def main() -> None:
             changed.write_bytes(original)
         nocache_command = [*command[: -2 - len(jobs)], "--no-cache", *jobs]
         runs.setdefault("nocache", []).append(measure(nocache_command, work))
+        runs.setdefault("skeleton", []).append(measure([*nocache_command, *_SKELETON], work))
     # One more run of each, sampling memory (the timed runs above do not).
     shutil.rmtree(cache, ignore_errors=True)
     _, cold_rss, _ = measure(command, work, memory=True)
@@ -275,6 +284,11 @@ def main() -> None:
         f"peak memory {fl_rss / 2**20:.0f} MB"
     )
     print(f"  ratio cold / frictionless:       {cold / frictionless:5.2f}  (target <= 0.5)")
+    skeleton, _, _ = summary(runs["skeleton"])
+    print(
+        f"  one trivial rule (--select ND101 --no-cache): {skeleton:6.2f} s "
+        f"{spread(runs['skeleton'])}, {skeleton / frictionless:4.2f} x frictionless"
+    )
     print(
         f"  one file changed (warm cache):   {warm:6.2f} s {spread(runs['warm'])}  "
         f"peak memory {warm_rss / 2**20:.0f} MB"
