@@ -159,3 +159,23 @@ def test_article_factory_is_clean() -> None:
         record, found = parse(different_article(number).encode(), settings=SETTINGS)
         assert record is not None and found == [], found
     assert article() == different_article(0)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_run_leaves_the_garbage_collector_as_it_found_it(repo: Path, enabled: bool) -> None:
+    # The run pauses Python's cyclic collector (its objects live to the end and make no
+    # cycles); a program calling validate() must get the collector back as it had it, even
+    # when the run fails.
+    import gc
+
+    (repo / "raw" / "a.txt").write_text(different_article(1), "utf-8")
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        assert validate(["raw"], SETTINGS, RunOptions(use_cache=False, jobs=1)).files >= 1
+        assert gc.isenabled() is enabled
+        with pytest.raises(TypeError):
+            validate(["raw"], SETTINGS, RunOptions(use_cache=False, jobs="x"))  # type: ignore[arg-type]
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()

