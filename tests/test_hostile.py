@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newsdata.cli import cli
 
@@ -167,3 +169,12 @@ def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(
             assert "caf" in text and "xe9.txt" in text
         else:
             assert "caf\\xe9.txt" in result.output
+
+
+@given(st.binary(max_size=200))
+def test_control_bytes_are_found_as_defined(data: bytes) -> None:
+    # C0 controls other than tab, line feed and carriage return, and DEL (rule ND104).
+    from newsdata.reading import RawFile
+
+    defined = any((byte < 32 and byte not in b"\t\n\r") or byte == 127 for byte in data)
+    assert RawFile(size=len(data), data=data).has_control_bytes is defined

@@ -14,6 +14,7 @@ _BINARY_SAMPLE = 8192
 _BINARY_RATIO = 0.10
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r")
 _C0_AND_DEL = _CONTROL_BYTES + b"\x7f"
+_CONTROL_MARKS = bytes(0 if byte in _C0_AND_DEL else 1 for byte in range(256))
 _MAX_REPORTED_BAD_SEQUENCES = 20
 
 
@@ -49,7 +50,9 @@ class RawFile:
     def has_control_bytes(self) -> bool:
         """Whether the bytes hold a C0 control character (tab and line breaks aside) or DEL."""
         data = self.data or b""
-        return len(data.translate(None, _C0_AND_DEL)) != len(data)
+        # Each such byte becomes 0 and every other byte 1, then one memchr finds any 0: the
+        # table-only translate is a plain loop, faster than one that deletes bytes.
+        return b"\x00" in data.translate(_CONTROL_MARKS)
 
     @property
     def is_blank(self) -> bool:
