@@ -102,7 +102,7 @@ def _collector_paused() -> Iterator[None]:
 
     A run keeps a few objects per file to its end and makes no reference cycles, but every
     700 allocations the collector would walk the young ones, and ever more often the old ones:
-    10% of a run over a warm cache of 20,000 files, measured. (Workers pause it likewise.)
+    ~9% of a run over a warm cache of 20,000 files, measured. (Workers pause it likewise.)
     """
     enabled = gc.isenabled()
     gc.disable()

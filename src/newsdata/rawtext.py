@@ -149,12 +149,12 @@ def split_blocks(text: str) -> tuple[list[str], list[Block]]:
             if not first:
                 first = number
         elif first:
-            text = (
+            joined = (
                 lines[first - 1]
                 if number - first == 1
                 else "\n".join(lines[first - 1 : number - 1])
             )
-            blocks.append(_tuple_new(Block, (text, first)))
+            blocks.append(_tuple_new(Block, (joined, first)))
             first = 0
     if first:
         blocks.append(_tuple_new(Block, ("\n".join(lines[first - 1 :]), first)))

@@ -144,8 +144,8 @@ def _chunk_signatures(bodies: Sequence[str]) -> npt.NDArray[np.uint32]:
         matrix = RMinHash.digest_matrix_from_flat_token_hashes(shingles, offsets, NUM_PERM, _SEED)
         # rensa hands rows out as lists of ints only: read into a C array in one pass (~2x
         # faster than numpy's conversion of nested lists, which inspects every value).
-        rows = array(_U32, chain.from_iterable(matrix.to_rows()))
-        out[present] = np.frombuffer(rows, dtype=np.uint32).reshape(-1, NUM_PERM)
+        rows = array("I", chain.from_iterable(matrix.to_rows()))  # C unsigned int: numpy's uintc
+        out[present] = np.frombuffer(rows, dtype=np.uintc).reshape(-1, NUM_PERM)
     return out
 
 
@@ -168,7 +168,6 @@ def _hashed_words(bodies: Sequence[str]) -> list[npt.NDArray[np.uint64]]:
     return out
 
 
-_U32 = "I" if array("I").itemsize == 4 else "L"  # a C array of uint32
 _CHUNK_BYTES = 1 << 17  # text per numpy pass: the temporaries stay in the CPU cache
 _WORD_MASKS = tuple((1 << (8 * n)) - 1 for n in range(9))
 

@@ -57,12 +57,11 @@ def has_words(text: str, count: int) -> bool:
     if not text.isascii() and _UNSPACED_CHARACTER.search(text):
         return count_words(text) >= count
     # Without CJK text a word is a whitespace-separated token with a letter or digit in it,
-    # exactly what _WORD matches; str.split with a limit stops early. Most tokens are plain
-    # words, counted in C first; only when that falls short is each token looked at.
-    # A prefix is split first (splitting with a limit copies the whole rest of the text into
-    # its last item): its tokens are the text's first tokens, the last perhaps cut short, and
-    # a cut token with a letter or digit comes from one that has it too, so enough words in
-    # the prefix are enough words in the text.
+    # exactly what _WORD matches. Most tokens are plain words, counted in C first; only when
+    # that falls short is each token looked at. A prefix is split first (splitting the text
+    # with a limit copies all the rest of it into the last item): its tokens are the text's
+    # first ones, the last perhaps cut short, and a cut token with a letter or digit comes
+    # from one that has it too, so enough words in the prefix are enough in the text.
     if sum(map(str.isalnum, text[: 16 * count].split())) >= count:
         return True
     ahead = text.split(None, 2 * count)
