@@ -295,8 +295,15 @@ def main() -> None:
     )
     print(f"  ratio incremental / cold:        {warm / cold:5.2f}  (target <= 0.25)")
     print("\nper-stage cost on one core (us per article):")
-    for name, micro in stages(raw).items():
+    costs = stages(raw)
+    for name, micro in costs.items():
         print(f"  {name:<22} {micro:7.1f}")
+    print(f"  {'sum':<22} {sum(costs.values()):7.1f}")
+    # What the cold target leaves per article: half frictionless's time, on every core the run
+    # may use, for everything (start, discovery, every stage above, the cache and the report).
+    cores = args.jobs or len(os.sched_getaffinity(0))
+    budget = 0.5 * frictionless * cores / args.articles * 1e6
+    print(f"  {'cold target budget':<22} {budget:7.1f}  (all included, on {cores} cores)")
 
 
 if __name__ == "__main__":

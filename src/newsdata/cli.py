@@ -30,6 +30,11 @@ _TEXT_OR_JSON = click.option(
 )
 
 
+def _jobs_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`--jobs/-j N`: the worker processes of a command that validates."""
+    return click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help=help)
+
+
 class _Group(click.Group):
     """Maps the library's errors to a one-line message and exit code 2."""
 
@@ -102,13 +107,7 @@ def cli() -> None:
     help="Only files added, modified or renamed since this git ref (under PATHS, "
     "default the corpus); corpus-wide checks still compare with every file.",
 )
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes [default: all cores].",
-)
+@_jobs_option("Worker processes [default: all cores].")
 @click.option(
     "--cache-dir",
     type=click.Path(path_type=Path),
@@ -184,13 +183,7 @@ def _progress_bar() -> Callable[[int, int], None] | None:
     default=None,
     help="Output folder [default: dist/ in the data repository's root].",
 )
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes for validation [default: all cores].",
-)
+@_jobs_option("Worker processes for validation [default: all cores].")
 @click.option("--no-cache", is_flag=True, help="Validate without the cache.")
 def package(version: str, out: Path | None, jobs: int | None, no_cache: bool) -> None:
     """Validate the corpus, then write an immutable, reproducible release and its zip."""
