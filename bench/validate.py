@@ -301,7 +301,9 @@ def main() -> None:
     print(f"  {'sum':<22} {sum(costs.values()):7.1f}")
     # What the cold target leaves per article: half frictionless's time, on every core the run
     # may use, for everything (start, discovery, every stage above, the cache and the report).
-    cores = args.jobs or len(os.sched_getaffinity(0))
+    from newsdata.parallel import default_jobs  # what the run itself takes
+
+    cores = args.jobs or default_jobs()
     budget = 0.5 * frictionless * cores / args.articles * 1e6
     print(f"  {'cold target budget':<22} {budget:7.1f}  (all included, on {cores} cores)")
 
