@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -14,7 +15,15 @@ from newsdata.diagnostics import Severity
 from newsdata.errors import ConfigError
 from newsdata.reading import DEFAULT_MAX_FILE_SIZE
 
-__all__ = ["RuleSelection", "Settings", "find_config", "load_settings", "parse_size"]
+__all__ = [
+    "RuleSelection",
+    "Settings",
+    "closest_code",
+    "find_config",
+    "load_settings",
+    "parse_size",
+    "rule_codes",
+]
 
 _CODE_PREFIX = re.compile(r"^ND\d{0,3}$")
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
@@ -87,13 +96,24 @@ class Settings:
             self = replace(self, max_file_size=parse_size(max_file_size, "--max-file-size"))
         chosen = self.selection
         if select:
-            chosen = replace(chosen, select=_prefixes(select, "--select"))
+            chosen = replace(chosen, select=_selected(select, "--select"))
         if ignore:
             chosen = replace(chosen, ignore=chosen.ignore + _prefixes(ignore, "--ignore"))
         return replace(self, selection=chosen)
 
 
+def _selected(values: Sequence[str] | object, where: str) -> tuple[str, ...]:
+    """`select`: code prefixes, at least one (an empty selection would silently check nothing)."""
+    chosen = _prefixes(values, where)
+    if not chosen:
+        raise ConfigError(
+            f"{where} selects no rule: give codes or prefixes such as ND3 (or ALL for every rule)"
+        )
+    return chosen
+
+
 def _prefixes(values: Sequence[str] | object, where: str) -> tuple[str, ...]:
+    """Rule codes or prefixes (comma-separated items allowed), each matching a known rule."""
     if isinstance(values, str) or not isinstance(values, Sequence):
         raise ConfigError(f"{where} must be a list of rule codes or prefixes")
     out: list[str] = []
@@ -106,8 +126,38 @@ def _prefixes(values: Sequence[str] | object, where: str) -> tuple[str, ...]:
                 continue
             if not _CODE_PREFIX.match(code):
                 raise ConfigError(f"{where}: {item.strip()!r} is not a rule code or prefix (ND...)")
+            _check_known(code, where, rule_codes())
             out.append(code)
     return tuple(out)
+
+
+def rule_codes() -> frozenset[str]:
+    """The code of every rule newsdata knows (a typo in a selection must not pass unseen)."""
+    from newsdata.rules import RULES_BY_CODE
+
+    return frozenset(RULES_BY_CODE)
+
+
+def _check_known(prefix: str, where: str, codes: Collection[str]) -> None:
+    if any(code.startswith(prefix) for code in codes):
+        return
+    closest = closest_code(prefix, codes)
+    hint = f" (did you mean {closest}?)" if closest else ""
+    raise ConfigError(f"{where}: {prefix} matches no rule{hint}; `newsdata rules` lists them")
+
+
+def closest_code(prefix: str, codes: Collection[str]) -> str | None:
+    """The known code or prefix of the same length most like `prefix` (the most similar, as
+    difflib judges, then the nearest in number), to suggest for a typo."""
+    candidates = sorted({code[: len(prefix)] for code in codes if len(code) >= len(prefix)})
+    if not candidates or not prefix[2:].isdigit():
+        return None
+
+    def likeness(candidate: str) -> tuple[float, int]:
+        similarity = difflib.SequenceMatcher(None, prefix, candidate).ratio()
+        return similarity, -abs(int(candidate[2:]) - int(prefix[2:]))
+
+    return max(candidates, key=likeness)
 
 
 def parse_size(value: object, where: str = "max-file-size") -> int:
@@ -165,7 +215,7 @@ def settings_from_table(table: Mapping[str, object], path: Path) -> Settings:
         raise ConfigError(f"{path}: unknown key(s) in [tool.newsdata]: {', '.join(unknown)}")
     where = f"{path}: [tool.newsdata]"
     selection = RuleSelection(
-        select=_prefixes(table.get("select", ["ND"]), f"{where} select"),
+        select=_selected(table.get("select", ["ND"]), f"{where} select"),
         ignore=_prefixes(table.get("ignore", []), f"{where} ignore"),
         severity=_severities(table.get("severity", {}), f"{where} severity"),
     )
@@ -204,7 +254,10 @@ def _severities(value: object, where: str) -> tuple[tuple[str, Severity], ...]:
         raise ConfigError(f'{where}: expected a table of CODE = "error" | "warning"')
     out: list[tuple[str, Severity]] = []
     for code, level in value.items():
-        (prefix,) = _prefixes([code], where)
+        prefixes = _prefixes([code], where)
+        if len(prefixes) != 1:
+            raise ConfigError(f"{where}: {code!r} is not one rule code or prefix")
+        (prefix,) = prefixes
         try:
             out.append((prefix, Severity(str(level).lower())))
         except ValueError:

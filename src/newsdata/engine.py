@@ -15,6 +15,7 @@ from newsdata import __version__
 from newsdata.config import Settings
 from newsdata.diagnostics import Diagnostic, Severity
 from newsdata.discovery import Target, encodable
+from newsdata.errors import ConfigError
 from newsdata.rawtext import Document, parse_text
 from newsdata.reading import RawFile, decode, read_raw
 from newsdata.registry import Registry, builtin_registry, load_registry_file
@@ -70,6 +71,12 @@ class Validator:
         self.volatile_rules = [(r, s) for r, s in enabled if r.volatile]
         self._surely_past = (self.today + FUTURE_TOLERANCE).isoformat()
         self.corpus_rules = _enabled(self.settings, CORPUS_RULES)
+        if not enabled and not self.corpus_rules:
+            chosen = self.settings.selection
+            raise ConfigError(
+                f"the rule selection turns every rule off (select {list(chosen.select)}, ignore "
+                f"{list(chosen.ignore)}): nothing would be checked"
+            )
 
     def cache_key(self) -> str:
         """What per-file results depend on besides the file: tool, rules, settings, registry."""
