@@ -130,7 +130,8 @@ def test_changed_since_a_bad_ref_exits_2(repo: Path) -> None:
     commit(repo)
     result = CliRunner().invoke(cli, ["validate", "--changed-since", "no-such-ref"])
     assert result.exit_code == 2
-    assert result.output.startswith("Error: git rev-parse")
+    assert "'no-such-ref' is not a commit, branch or tag" in result.output
+    assert "git fetch origin no-such-ref" in result.output
 
 
 def test_jobs_1_and_2_give_identical_reports(repo: Path) -> None:

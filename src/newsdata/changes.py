@@ -29,8 +29,18 @@ def changed_files(ref: str, within: list[Path]) -> list[Path]:
     if not within:
         return []
     start = within[0] if within[0].is_dir() else within[0].parent
-    top = Path(_git(start, "rev-parse", "--show-toplevel")[0].strip())
-    _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    try:
+        top = Path(_git(start, "rev-parse", "--show-toplevel")[0].strip())
+    except ConfigError as error:
+        raise ConfigError(f"--changed-since needs a git repository: {start} ({error})") from None
+    try:
+        _git(top, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    except ConfigError:
+        raise ConfigError(
+            f"--changed-since: {ref!r} is not a commit, branch or tag in {top}; check the "
+            f"name, or fetch it first (git fetch origin {ref.removeprefix('origin/')}; in "
+            "GitHub Actions, actions/checkout with fetch-depth: 0)"
+        ) from None
     names = _git(top, "diff", "--name-only", "-z", "--no-renames", "--diff-filter=AMR", ref, "--")
     names += _git(top, "ls-files", "--others", "--exclude-standard", "-z")
     roots = [p.resolve() for p in within]

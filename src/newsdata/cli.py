@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from newsdata import __version__
 from newsdata.errors import NewsdataError
+
+if TYPE_CHECKING:
+    from newsdata.diagnostics import Report
 
 __all__ = ["EXIT_CLEAN", "EXIT_FINDINGS", "EXIT_USAGE", "cli", "main"]
 
@@ -28,6 +32,34 @@ _TEXT_OR_JSON = click.option(
     show_default=True,
     help="Output format.",
 )
+
+
+_COLOR_CHOICES = ("auto", "always", "never")
+
+
+def _color_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--color auto|always|never`: see `use_color`."""
+    return click.option(
+        "--color",
+        type=click.Choice(_COLOR_CHOICES),
+        default="auto",
+        show_default=True,
+        help="Colour the text report: auto colours a terminal, unless NO_COLOR is set "
+        "(FORCE_COLOR colours a pipe too).",
+    )(command)
+
+
+def use_color(choice: str, stream: Any = None) -> bool:
+    """Whether to colour: `always`/`never` as asked; `auto` honours NO_COLOR, then FORCE_COLOR
+    (https://no-color.org, https://force-color.org: set and not empty), then whether the
+    stream is a terminal."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool((stream or sys.stdout).isatty())
 
 
 def _jobs_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -116,6 +148,17 @@ def cli() -> None:
     "data repository's root].",
 )
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Count each rule's findings instead of listing them (text or json).",
+)
+@click.option(
+    "--errors-only",
+    is_flag=True,
+    help="List errors only (text); warnings are still counted, and fail under --strict.",
+)
+@_color_option
 def validate(
     paths: Sequence[str],
     fmt: str | None,
@@ -127,14 +170,18 @@ def validate(
     jobs: int | None,
     cache_dir: Path | None,
     no_cache: bool,
+    statistics: bool,
+    errors_only: bool,
+    color: str,
 ) -> None:
     """Check article files and folders (recursively, *.txt) against every rule."""
     from newsdata.config import load_settings
     from newsdata.pipeline import RunOptions
     from newsdata.pipeline import validate as run
-    from newsdata.report import render
     from newsdata.root import find_root
 
+    fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    output = _Output(fmt, strict, use_color(color) and fmt == "text", statistics, errors_only)
     settings = load_settings().with_cli(select=select, ignore=ignore, max_file_size=max_file_size)
     root = find_root(Path.cwd())
     if changed_since is not None:
@@ -147,10 +194,37 @@ def validate(
     report = run(paths, settings, options)
     for note in report.notes:
         click.echo(f"warning: {note}", err=True)
-    fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    color = fmt == "text" and sys.stdout.isatty()
-    click.echo(render(report, fmt, strict=strict, color=color), nl=False)
+    click.echo(output.render(report), nl=False, color=output.color)
     sys.exit(EXIT_FINDINGS if report.failed(strict=strict) else EXIT_CLEAN)
+
+
+@dataclass(frozen=True)
+class _Output:
+    """How `validate` shows its report; a combination that cannot be shown is a usage error."""
+
+    fmt: str
+    strict: bool
+    color: bool
+    statistics: bool
+    errors_only: bool
+
+    def __post_init__(self) -> None:
+        if self.statistics and self.fmt not in ("text", "json"):
+            raise click.UsageError("--statistics shows counts as text or json only")
+        if self.errors_only and (self.fmt != "text" or self.statistics):
+            raise click.UsageError("--errors-only applies to the text listing only")
+
+    def render(self, report: Report) -> str:
+        """The report as text in the chosen format."""
+        from newsdata.report import render
+        from newsdata.report.statistics import render_statistics
+        from newsdata.report.text import render_text
+
+        if self.statistics:
+            return render_statistics(report, self.fmt, strict=self.strict)
+        if self.errors_only:
+            return render_text(report, self.strict, self.color, errors_only=True)
+        return render(report, self.fmt, strict=self.strict, color=self.color)
 
 
 def _changed(ref: str, paths: Sequence[str], corpus: Path) -> list[str]:
@@ -197,7 +271,8 @@ def package(version: str, out: Path | None, jobs: int | None, no_cache: bool) ->
     try:
         release = build_release(version, out, load_settings(), options)
     except ValidationFailedError as failure:
-        click.echo(render(failure.report, "text", color=sys.stdout.isatty()), nl=False)
+        color = use_color("auto")
+        click.echo(render(failure.report, "text", color=color), nl=False, color=color)
         click.echo(f"Error: {failure}", err=True)
         sys.exit(EXIT_FINDINGS)
     except ReleaseRefusedError as refusal:

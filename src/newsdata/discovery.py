@@ -27,6 +27,7 @@ class Problem(enum.Enum):
     DIRECTORY = "directory"
     SYMLINK_OUTSIDE = "symlink-outside"
     SYMLINK_BROKEN = "symlink-broken"
+    UNREADABLE = "unreadable"
 
 
 class Target(NamedTuple):
@@ -46,8 +47,15 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Target]:
     targets: list[Target] = []
     for given in paths:
         text = os.fspath(given)
-        if not os.path.lexists(text):
-            raise PathNotFoundError(f"path does not exist: {text}")
+        try:
+            os.lstat(text)
+        except (FileNotFoundError, NotADirectoryError):
+            raise PathNotFoundError(f"path does not exist: {text}") from None
+        except OSError as error:  # a folder on the way cannot be searched: say why
+            reason = error.strerror or str(error)
+            detail = f"cannot reach the file (a folder on its way: {reason})"
+            targets.append(Target(text, text, Path(text).name, Problem.UNREADABLE, detail, text))
+            continue
         if os.path.isdir(text):
             targets.extend(_walk(text))
         else:
@@ -75,9 +83,9 @@ def _walk(root: str) -> Iterator[Target]:
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as error:
-            detail = error.strerror or "cannot be listed"
+            detail = f"cannot list the folder: {error.strerror or error}"
             real = os.path.join(real_root, relative_dir)
-            yield Target(directory, directory, relative_dir, Problem.SPECIAL_FILE, detail, real)
+            yield Target(directory, directory, relative_dir, Problem.UNREADABLE, detail, real)
             continue
         subdirs: list[str] = []
         # Joined by hand: os.path.join per entry was a third of the walk on a large corpus.

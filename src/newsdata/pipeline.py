@@ -124,7 +124,7 @@ def _run(
     root = (options.root or find_root(Path.cwd())).resolve()
     units = _units(paths, root / settings.raw)
     cache = _open_cache(options, root, validator)
-    notes: list[str] = []
+    notes = [f"no article file (*.txt) under {folder}" for folder in _empty_folders(paths, units)]
     try:
         _from_cache(cache, units, _needs_signatures(validator, units))
         _compute(settings, validator, units, options, cache, root)
@@ -164,6 +164,23 @@ def _units(paths: Sequence[str | os.PathLike[str]], corpus: Path) -> list[_Unit]
         if order not in by_order:
             by_order[order] = _Unit(target, printable(_shown(target.path)), order, False)
     return list(by_order.values())
+
+
+def _empty_folders(paths: Sequence[str | os.PathLike[str]], units: list[_Unit]) -> list[str]:
+    """The folders given that hold no article file (a typo, or the wrong folder, would
+    otherwise pass as a clean run over nothing)."""
+    folders = [os.fspath(p) for p in paths if os.path.isdir(p)]
+    if not folders:
+        return []
+    return [
+        folder
+        for folder in folders
+        if not any(u.named and u.target.display.startswith(_below(folder)) for u in units)
+    ]
+
+
+def _below(folder: str) -> str:
+    return folder.rstrip(os.sep) + os.sep
 
 
 def _walked_corpus(units: list[_Unit], corpus: Path) -> str | None:

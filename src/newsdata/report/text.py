@@ -35,8 +35,9 @@ def summary_line(report: Report, strict: bool) -> str:
     )
 
 
-def render_text(report: Report, strict: bool, color: bool) -> str:
-    """Findings grouped by file, then the summary line."""
+def render_text(report: Report, strict: bool, color: bool, *, errors_only: bool = False) -> str:
+    """Findings grouped by file, then the summary line; with `errors_only`, warnings are
+    counted in the summary but not listed (thousands of them would scroll the errors away)."""
 
     def style(
         text: str,
@@ -51,7 +52,10 @@ def render_text(report: Report, strict: bool, color: bool) -> str:
         return click.style(text, fg=fg, bold=bold, underline=underline, dim=dim)
 
     out: list[str] = []
-    for path, group in groupby(report.diagnostics, key=lambda d: d.path):
+    listed = report.diagnostics
+    if errors_only:
+        listed = tuple(d for d in listed if d.severity is Severity.ERROR)
+    for path, group in groupby(listed, key=lambda d: d.path):
         out.append(style(path, bold=True, underline=True))
         for d in group:
             severity = style(f"{d.severity.value:<7}", fg=_COLORS[d.severity])
@@ -60,5 +64,8 @@ def render_text(report: Report, strict: bool, color: bool) -> str:
             if d.hint:
                 out.append(style(f"{'':>18}hint: {d.hint}", dim=True))
         out.append("")
+    hidden = len(report.diagnostics) - len(listed)
+    if hidden:
+        out.append(f"({hidden} warning{'' if hidden == 1 else 's'} not listed: --errors-only)")
     out.append(style(summary_line(report, strict), bold=True))
     return "\n".join(out) + "\n"

@@ -188,9 +188,10 @@ class UnsafeSymlink(Rule):
 
 
 class UnreadableFile(Rule):
-    """The file exists but cannot be read (permissions, I/O error).
+    """The file exists but cannot be read, or a folder cannot be listed (permissions, I/O error).
 
-    Why: a file that cannot be read cannot be checked or published.
+    Why: a file that cannot be read cannot be checked or published; the articles in a folder
+    that cannot be listed would be left out without a word.
     """
 
     code = "ND108"
@@ -198,7 +199,9 @@ class UnreadableFile(Rule):
     severity = Severity.ERROR
 
     def check(self, ctx: FileContext) -> Iterator[Diagnostic]:
-        if ctx.raw.read_error:
+        if ctx.problem is Problem.UNREADABLE:
+            yield self.found(ctx.path, None, ctx.problem_detail)
+        elif ctx.raw.read_error:
             yield self.found(ctx.path, None, f"cannot read the file: {ctx.raw.read_error}")
 
 
