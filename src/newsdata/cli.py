@@ -13,6 +13,7 @@ import click
 
 from newsdata import __version__
 from newsdata.errors import NewsdataError
+from newsdata.report.text import plural
 
 if TYPE_CHECKING:
     from newsdata.diagnostics import Report
@@ -259,7 +260,8 @@ def _progress_bar() -> Callable[[int, int], None] | None:
 )
 @_jobs_option("Worker processes for validation [default: all cores].")
 @click.option("--no-cache", is_flag=True, help="Validate without the cache.")
-def package(version: str, out: Path | None, jobs: int | None, no_cache: bool) -> None:
+@_color_option
+def package(version: str, out: Path | None, jobs: int | None, no_cache: bool, color: str) -> None:
     """Validate the corpus, then write an immutable, reproducible release and its zip."""
     from newsdata.config import load_settings
     from newsdata.errors import ReleaseRefusedError, ValidationFailedError
@@ -271,8 +273,9 @@ def package(version: str, out: Path | None, jobs: int | None, no_cache: bool) ->
     try:
         release = build_release(version, out, load_settings(), options)
     except ValidationFailedError as failure:
-        color = use_color("auto")
-        click.echo(render(failure.report, "text", color=color), nl=False, color=color)
+        colored = use_color(color)
+        report = failure.report.with_paths_relative_to(Path.cwd())
+        click.echo(render(report, "text", color=colored), nl=False, color=colored)
         click.echo(f"Error: {failure}", err=True)
         sys.exit(EXIT_FINDINGS)
     except ReleaseRefusedError as refusal:
@@ -282,7 +285,8 @@ def package(version: str, out: Path | None, jobs: int | None, no_cache: bool) ->
         click.echo(f"warning: {note}", err=True)
     click.echo(
         f"Wrote {os.path.relpath(release.path)}/ and {os.path.relpath(release.zip_path)}: "
-        f"{release.articles} articles, {release.warnings} validation warning(s)."
+        f"{plural(release.articles, 'article')}, "
+        f"{plural(release.warnings, 'validation warning')}."
     )
 
 
@@ -296,7 +300,7 @@ def verify(path: Path) -> None:
     for problem in result.problems:
         click.echo(f"{path}: {problem}")
     if not result.intact:
-        click.echo(f"{path}: {len(result.problems)} problem(s): the release is not intact")
+        click.echo(f"{path}: {plural(len(result.problems), 'problem')}: the release is not intact")
         sys.exit(EXIT_FINDINGS)
     click.echo(f"{path}: intact ({len(result.checked)} files checked)")
 
@@ -330,7 +334,8 @@ def _info_text(facts: dict[str, Any]) -> str:
         f"  built from       commit {origin['commit'] or 'unknown'}"
         + (" (dirty tree)" if origin["dirty"] else ""),
         f"  built with       {origin['tool']}, Python {origin['python']}, pyarrow "
-        f"{origin['pyarrow']}; {origin['inputs']} raw files, {origin['warnings']} warning(s)",
+        f"{origin['pyarrow']}; {plural(origin['inputs'], 'raw file')}, "
+        f"{plural(origin['warnings'], 'warning')}",
         f"  publications     {len(facts['publications'])}",
     ]
     lines += [f"    {p['articles']:>8}  {p['name']}" for p in facts["publications"][:20]]
@@ -363,7 +368,7 @@ def schema(check: bool, directory: Path) -> None:
         return
     changed = write_schema_dir(directory)
     click.echo(
-        f"{directory}: {len(changed)} file(s) written"
+        f"{directory}: {plural(len(changed), 'file')} written"
         + (f" ({', '.join(changed)})" if changed else "")
     )
 

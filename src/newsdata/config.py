@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import posixpath
 import re
 import tomllib
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 
 from newsdata.diagnostics import Severity
 from newsdata.errors import ConfigError
@@ -229,7 +230,7 @@ def settings_from_table(table: Mapping[str, object], path: Path) -> Settings:
             table.get("max-file-size", DEFAULT_MAX_FILE_SIZE), f"{where} max-file-size"
         ),
         registry_files=tuple(path.parent / r for r in registry_list),
-        raw=_string(table.get("raw", "raw"), f"{where} raw"),
+        raw=_corpus_folder(table.get("raw", "raw"), f"{where} raw"),
         near_duplicate_threshold=_fraction(
             table.get("near-duplicate-threshold", 0.8), f"{where} near-duplicate-threshold"
         ),
@@ -241,6 +242,20 @@ def _string(value: object, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{where}: expected a non-empty string")
     return value
+
+
+def _corpus_folder(value: object, where: str) -> str:
+    """The corpus folder: a relative path that stays inside the data repository, so that
+    validate never walks the folders above it."""
+    folder = _string(value, where)
+    normal = posixpath.normpath(folder.replace("\\", "/"))
+    if posixpath.isabs(normal) or PureWindowsPath(folder).drive:
+        raise ConfigError(f"{where}: {folder!r} must be a path relative to the data repository")
+    if normal == ".." or normal.startswith("../"):
+        raise ConfigError(
+            f"{where}: {folder!r} leads out of the data repository; keep the corpus inside it"
+        )
+    return folder
 
 
 def _fraction(value: object, where: str) -> float:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
+import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
 from typing import Any
 
 __all__ = ["Diagnostic", "Report", "Severity"]
@@ -73,6 +75,18 @@ class Report:
         """A report with its diagnostics in a stable, reproducible order."""
         ordered = tuple(sorted(diagnostics, key=Diagnostic.sort_key))
         return cls(files=files, diagnostics=ordered, notes=tuple(notes))
+
+    def with_paths_relative_to(self, folder: Path) -> Report:
+        """The same report with the paths under folder, in paths and messages (a duplicate
+        names its twin), shown relative to it, as `validate` shows the paths it was given
+        (`package` finds the corpus by absolute path)."""
+        prefix = f"{folder}{os.sep}"
+
+        def shown(d: Diagnostic) -> Diagnostic:
+            path = d.path.removeprefix(prefix)
+            return replace(d, path=path, message=d.message.replace(prefix, ""))
+
+        return replace(self, diagnostics=tuple(shown(d) for d in self.diagnostics))
 
     @property
     def errors(self) -> int:

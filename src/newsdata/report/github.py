@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from newsdata.diagnostics import Diagnostic, Report
+from newsdata.report.text import plural
 
 __all__ = ["escape_data", "escape_property", "render_github"]
 
@@ -35,7 +36,7 @@ def render_github(report: Report, strict: bool, color: bool) -> str:
     lines = [annotation(d) for d in report.diagnostics]
     verdict = "failed" if report.failed(strict=strict) else "passed"
     lines.append(
-        f"newsdata: {report.files} file(s) checked, {report.errors} error(s), "
-        f"{report.warnings} warning(s): {verdict}"
+        f"newsdata: {plural(report.files, 'file')} checked, {plural(report.errors, 'error')}, "
+        f"{plural(report.warnings, 'warning')}: {verdict}"
     )
     return "\n".join(lines) + "\n"

@@ -8,7 +8,7 @@ import click
 
 from newsdata.diagnostics import Diagnostic, Report, Severity
 
-__all__ = ["render_text", "summary_line"]
+__all__ = ["plural", "render_text", "summary_line"]
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow"}
 
@@ -21,12 +21,13 @@ def _position(diagnostic: Diagnostic) -> str:
     return f"{diagnostic.line}:{diagnostic.column}"
 
 
+def plural(n: int, word: str) -> str:
+    """`1 file`, `2 files`: a count and its noun (nouns with a plain -s plural)."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def summary_line(report: Report, strict: bool) -> str:
     """`Checked 3 files: 1 error, 2 warnings.`"""
-
-    def plural(n: int, word: str) -> str:
-        return f"{n} {word}{'' if n == 1 else 's'}"
-
     verdict = "failed" if report.failed(strict=strict) else "passed"
     return (
         f"Checked {plural(report.files, 'file')}: {plural(report.errors, 'error')}, "
@@ -66,6 +67,6 @@ def render_text(report: Report, strict: bool, color: bool, *, errors_only: bool 
         out.append("")
     hidden = len(report.diagnostics) - len(listed)
     if hidden:
-        out.append(f"({hidden} warning{'' if hidden == 1 else 's'} not listed: --errors-only)")
+        out.append(f"({plural(hidden, 'warning')} not listed: --errors-only)")
     out.append(style(summary_line(report, strict), bold=True))
     return "\n".join(out) + "\n"
