@@ -175,8 +175,12 @@ def test_docs_recipe_runs(
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "dist").mkdir()
-    (tmp_path / "dist" / release.name).symlink_to(release)
-    (tmp_path / "dist" / f"{release.name}.zip").symlink_to(release.parent / f"{release.name}.zip")
+    # The recipes' own path (make run's preview), here a release with multi-line cells across
+    # the CSV readers' blocks; tests/test_doc_blocks.py runs them on the preview itself.
+    (tmp_path / "preview").mkdir()
+    (tmp_path / "preview" / release.name).symlink_to(release)
+    (tmp_path / "preview" / f"{release.name}.zip").symlink_to(
+        release.parent / f"{release.name}.zip"
+    )
     code = _recipes()[index]
     exec(compile(code, f"docs/consuming.md recipe {index + 1}", "exec"), {})
