@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from newsdata.package.metadata import DatasetMetadata
+import json
+import re
+
+from newsdata.package.metadata import OTHER_LICENSE, DatasetMetadata, spdx_expression
 from newsdata.package.stats import ReleaseStats
 
-__all__ = ["card_markdown", "size_category"]
+__all__ = ["card_markdown", "hub_license", "markdown_text", "size_category"]
 
 _SIZES = (
     (1_000, "n<1K"),
@@ -21,27 +24,70 @@ def size_category(rows: int) -> str:
     return next((label for limit, label in _SIZES if rows < limit), "n>10M")
 
 
+#: Characters that mean something inside a line of markdown (CommonMark, GFM tables and
+#: strikethrough, the Hub's `$` math): each is backslash-escaped, which CommonMark renders as the
+#: character itself. One pass of re.sub, so an escape added is never escaped again.
+_INLINE = re.compile(r"[\\`*_\[\]<>&|~#$]")
+#: What starts a block at the beginning of a line: a list, a quote, a setext underline, an
+#: ordered list's "1." or "1)".
+_LINE_START = re.compile(r"^(\d{0,9})([-+=>.)])")
+
+
+def markdown_text(text: str, *, one_line: bool = False) -> str:
+    """User text as markdown that renders as exactly that text (escaped, never rewritten).
+
+    `one_line` is for a table cell or a heading, which cannot hold a line break: breaks become
+    `<br>`, which renders as one.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    # Leading blanks are dropped by markdown in a paragraph line, but four of them after a blank
+    # line would start a code block.
+    escaped = [_LINE_START.sub(r"\1\\\2", _INLINE.sub(r"\\\g<0>", line.lstrip())) for line in lines]
+    return ("<br>" if one_line else "\n").join(escaped)
+
+
+def hub_license(license_: dict[str, str] | None) -> str:
+    """The Hub's `license:` id: a lowercase SPDX id ("cc-by-4.0"), "other" or "unknown".
+
+    An expression ("CC-BY-4.0 OR MIT"), a LicenseRef or an id not on the SPDX list is "other";
+    the card's text gives the license as configured.
+    """
+    if license_ is None:
+        return "unknown"
+    canonical = spdx_expression(license_["name"])
+    if canonical is None or " " in canonical or canonical.startswith("LicenseRef-"):
+        return OTHER_LICENSE
+    return canonical.lower()
+
+
 def _front_matter(meta: DatasetMetadata, stats: ReleaseStats) -> str:
-    license_name = (meta.license or {}).get("name", "unknown").lower()
-    hub_license = license_name if license_name != "unknown" else "unknown"
-    languages = "".join(f"- {code}\n" for code in meta.language)
-    tags = "".join(f"- {k}\n" for k in meta.keywords)
-    return (
-        "---\n"
-        f"pretty_name: {_yaml(meta.title)}\n"
-        f"license: {_yaml(hub_license)}\n"
-        f"language:\n{languages}"
-        f"size_categories:\n- {size_category(stats.articles)}\n"
-        "task_categories:\n- text-classification\n- summarization\n"
-        f"tags:\n{tags}"
+    lines = [
+        f"pretty_name: {_yaml(meta.title)}",
+        f"license: {_yaml(hub_license(meta.license))}",
+        *_yaml_list("language", meta.language),
+        f"size_categories:\n- {size_category(stats.articles)}",
+        "task_categories:\n- text-classification\n- summarization",
+        *_yaml_list("tags", meta.keywords),
         "configs:\n- config_name: default\n  data_files:\n  - split: train\n"
-        "    path: data/articles.parquet\n"
-        "---\n"
-    )
+        "    path: data/articles.parquet",
+    ]
+    return "---\n" + "\n".join(lines) + "\n---\n"
+
+
+def _yaml_list(key: str, values: tuple[str, ...]) -> list[str]:
+    """`key:` and its items; nothing at all for no items (unknown is left out, not guessed)."""
+    if not values:
+        return []
+    return [f"{key}:", *(f"- {_yaml(value)}" for value in values)]
 
 
 def _yaml(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A YAML double-quoted scalar: JSON's string syntax is a subset of it.
+
+    U+2028 and U+2029 are escaped too: JSON allows them raw, YAML 1.1 reads them as line breaks.
+    """
+    quoted = json.dumps(text, ensure_ascii=False)
+    return quoted.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def card_markdown(
@@ -54,28 +100,34 @@ def card_markdown(
     warnings: int,
 ) -> str:
     """The dataset card."""
+    # `name` (checked: [a-z0-9._-]), the version and the commit need no escaping, even in code.
     name = f"{meta.name}-{version}"
-    license_text = _license_text(meta)
+    license_line = markdown_text(_license_text(meta), one_line=True)
+    license_text = markdown_text(_license_text(meta))
     publications = "".join(
-        f"| {pub.replace('|', '/')} | {count} |\n"
+        f"| {markdown_text(pub, one_line=True)} | {count} |\n"
         for pub, count in sorted(stats.publications.items(), key=lambda kv: (-kv[1], kv[0]))
     )
     years = "".join(f"| {year} | {count} |\n" for year, count in sorted(stats.years.items()))
     schema_rows = "".join(
-        f"| `{f['name']}` | {f['type']} | {str(f.get('description', '')).replace('|', '/')} |\n"
+        f"| `{f['name']}` | {f['type']} | "
+        f"{markdown_text(str(f.get('description', '')), one_line=True)} |\n"
         for f in fields
     )
+    citation = (
+        meta.citation or f"{meta.title}, version {version} ({created[:4]}). Built with newsdata."
+    )
     return f"""{_front_matter(meta, stats)}
-# {meta.title} {version}
+# {markdown_text(meta.title, one_line=True)} {version}
 
-{meta.description}
+{markdown_text(meta.description)}
 
 - **Articles:** {stats.articles} ({stats.words} words)
 - **Published:** {stats.first} to {stats.last}
 - **Publications:** {len(stats.publications)}
 - **Built:** {created} from commit `{commit or "unknown"}` with newsdata; {warnings} validation
   warning(s) at build time
-- **License:** {license_text}
+- **License:** {license_line}
 
 ## Files
 
@@ -133,7 +185,7 @@ frictionless.validate("{name}/datapackage.json")
 
 ## Citation
 
-{meta.citation or f"{meta.title}, version {version} ({created[:4]}). Built with newsdata."}
+{markdown_text(citation)}
 """
 
 

@@ -114,7 +114,6 @@ def croissant_metadata(
         "citeAs": meta.citation
         or f"{meta.title}, version {version} ({created[:4]}). Built with newsdata.",
         "keywords": list(meta.keywords),
-        "inLanguage": list(meta.language),
         "creator": [_person(contributor) for contributor in meta.contributors],
         "distribution": [
             _file_object(
@@ -133,6 +132,9 @@ def croissant_metadata(
         ],
         "recordSet": [_record_set()],
     }
+    if meta.language:
+        # Unknown stays out: a default such as "en" would be a claim about the articles.
+        document["inLanguage"] = list(meta.language)
     license_ = _license(meta.license)
     if license_ is not None:
         document["license"] = license_

@@ -4,25 +4,21 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+
+import langcodes
+from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
 
 from newsdata.errors import ConfigError
 
-__all__ = ["DatasetMetadata", "load_metadata"]
+__all__ = ["DATASET_KEYS", "OTHER_LICENSE", "DatasetMetadata", "load_metadata", "spdx_expression"]
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-_KNOWN = {
-    "name",
-    "title",
-    "description",
-    "license",
-    "contributors",
-    "homepage",
-    "keywords",
-    "language",
-    "citation",
-}
+
+#: The license name that says "not an SPDX license; the title says what it is" (as Frictionless
+#: and the Hugging Face Hub spell it): accepted without a warning.
+OTHER_LICENSE = "other"
 
 
 @dataclass(frozen=True)
@@ -36,9 +32,17 @@ class DatasetMetadata:
     contributors: tuple[dict[str, str], ...] = ()
     homepage: str | None = None
     keywords: tuple[str, ...] = ("news", "articles", "text", "corpus")
-    language: tuple[str, ...] = ("en",)
+    #: Empty unless configured: a guess ("en") would be false for a corpus in other languages.
+    language: tuple[str, ...] = ()
     citation: str | None = None
     warnings: tuple[str, ...] = field(default=(), compare=False)
+
+
+#: Every key [tool.newsdata.dataset] accepts: the dataclass's fields, declared once (the README's
+#: table of keys is tested against this).
+DATASET_KEYS: tuple[str, ...] = tuple(
+    f.name for f in fields(DatasetMetadata) if f.name != "warnings"
+)
 
 
 def _slug(text: str) -> str:
@@ -49,7 +53,7 @@ def _slug(text: str) -> str:
 def load_metadata(root: Path) -> DatasetMetadata:
     """Metadata from the data repository's pyproject.toml; warnings say what was defaulted."""
     table = _dataset_table(root / "pyproject.toml")
-    unknown = sorted(set(table) - _KNOWN)
+    unknown = sorted(set(table) - set(DATASET_KEYS))
     if unknown:
         raise ConfigError(f"unknown key(s) in [tool.newsdata.dataset]: {', '.join(unknown)}")
     name = str(table.get("name") or _slug(root.name))
@@ -62,6 +66,10 @@ def load_metadata(root: Path) -> DatasetMetadata:
     license_ = _license(table.get("license"))
     if license_ is None:
         warnings.append("no license in [tool.newsdata.dataset]: the release says none")
+    else:
+        warnings.extend(_license_warnings(license_["name"]))
+    language = _strings(table.get("language", []), "language")
+    warnings.extend(_language_warning(code) for code in language if not _is_language_tag(code))
     return DatasetMetadata(
         name=name,
         title=str(table.get("title") or name.replace("-", " ").title()),
@@ -74,7 +82,7 @@ def load_metadata(root: Path) -> DatasetMetadata:
         keywords=_strings(
             table.get("keywords", ["news", "articles", "text", "corpus"]), "keywords"
         ),
-        language=_strings(table.get("language", ["en"]), "language"),
+        language=language,
         citation=_optional(table.get("citation"), "citation"),
         warnings=tuple(warnings),
     )
@@ -104,6 +112,39 @@ def _license(value: object) -> dict[str, str] | None:
     if isinstance(value, dict) and isinstance(value.get("name"), str):
         return {str(k): str(v) for k, v in value.items()}
     raise ConfigError("[tool.newsdata.dataset] license: an SPDX id, or a table with a name")
+
+
+def spdx_expression(name: str) -> str | None:
+    """The canonical SPDX license expression `name` spells ("mit" -> "MIT"), None if it is none."""
+    try:
+        return canonicalize_license_expression(name)
+    except InvalidLicenseExpression:
+        return None
+
+
+def _license_warnings(name: str) -> list[str]:
+    if name == OTHER_LICENSE or spdx_expression(name) is not None:
+        return []
+    return [
+        f"[tool.newsdata.dataset] license {name!r} is not an SPDX license id or expression "
+        "(https://spdx.org/licenses/): the release repeats it as given; for a license without "
+        f'an SPDX id write {{ name = "{OTHER_LICENSE}", title = "..." }}'
+    ]
+
+
+def _is_language_tag(code: str) -> bool:
+    # langcodes also accepts the POSIX spelling "en_US", which BCP 47 does not.
+    return "_" not in code and langcodes.tag_is_valid(code)
+
+
+def _language_warning(code: str) -> str:
+    hint = ""
+    if langcodes.tag_is_valid(code):
+        hint = f" (did you mean {langcodes.standardize_tag(code)!r}?)"
+    return (
+        f"[tool.newsdata.dataset] language {code!r} is not a BCP 47 language tag such as "
+        f"'en', 'zh-Hant' or 'pt-BR'{hint}: the release repeats it as given"
+    )
 
 
 def _contributors(value: object) -> tuple[dict[str, str], ...]:
