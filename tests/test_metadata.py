@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
@@ -220,6 +222,20 @@ def test_no_license_is_unknown_on_the_hub() -> None:
 def test_publication_names_render_as_written_in_the_card_table(name: str) -> None:
     card = _card([name, "Other"])
     table = _tables(_card_body(card))["publication"]
+    assert all(len(row) == 2 for row in table), table
+    assert sorted(row[0] for row in table[1:]) == sorted([name, "Other"])
+
+
+#: Markdown's punctuation, blanks, letters in several scripts, and any other printable character.
+_NAME_CHARS = st.sampled_from(list("\\`*_[]<>&|~#$!()-+=.:;'\"{} \tab1é世")) | st.characters(
+    blacklist_categories=("Cc", "Cs", "Zl", "Zp")
+)
+
+
+@given(st.text(_NAME_CHARS, min_size=1).map(str.strip).filter(bool))
+def test_any_one_line_name_renders_as_written(name: str) -> None:
+    # Stripped: a cell's outer blanks are not its text (markdown trims them).
+    table = _tables(_card_body(_card([name, "Other"])))["publication"]
     assert all(len(row) == 2 for row in table), table
     assert sorted(row[0] for row in table[1:]) == sorted([name, "Other"])
 
