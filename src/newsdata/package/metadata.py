@@ -51,7 +51,7 @@ def _slug(text: str) -> str:
 
 
 def load_metadata(root: Path) -> DatasetMetadata:
-    """Metadata from the data repository's pyproject.toml; warnings say what was defaulted."""
+    """Metadata from the pyproject.toml; warnings say what was defaulted or is unknown."""
     table = _dataset_table(root / "pyproject.toml")
     unknown = sorted(set(table) - set(DATASET_KEYS))
     if unknown:
