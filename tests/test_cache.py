@@ -6,11 +6,14 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 import newsdata.cache as cache_module
+import newsdata.engine as engine_module
 from newsdata.cache import CACHE_FILE
 from newsdata.config import RuleSelection, Settings
 from newsdata.pipeline import RunOptions, validate
@@ -66,6 +69,37 @@ def test_a_changed_rule_set_drops_the_cache(corpus: Path, tmp_path: Path) -> Non
     _plant(cache)
     other = Settings(today=TODAY, selection=RuleSelection(ignore=("ND602",)))
     assert _run(corpus, cache, other) == []
+
+
+@pytest.mark.parametrize("name", ["python", *engine_module.VERDICT_LIBRARIES])
+def test_another_version_of_python_or_a_verdict_library_drops_the_cache(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    # ftfy, anyascii, rensa and numpy decide ND109, ND502 and ND903: after an upgrade, results
+    # stored by the old versions must not be reused.
+    cache = tmp_path / "cache"
+    _run(corpus, cache)
+    _plant(cache)
+    assert _run(corpus, cache) == [MARK] * 3
+    upgraded = {**engine_module.verdict_versions(), name: "999.0"}
+    monkeypatch.setattr(engine_module, "verdict_versions", lambda: upgraded)
+    assert _run(corpus, cache) == []
+
+
+def test_the_verdict_libraries_are_installed_and_not_imported_for_the_key() -> None:
+    # A misspelt name would always read as "not installed" and never change the key. The key
+    # is computed on validate's hot path: it reads metadata, it does not import the libraries.
+    script = (
+        "import sys\n"
+        "from newsdata.engine import VERDICT_LIBRARIES, Validator, verdict_versions\n"
+        "Validator().cache_key()\n"
+        "print(sorted(n for n in VERDICT_LIBRARIES if n in sys.modules))\n"
+        "print(sorted(n for n, v in verdict_versions().items() if v is None))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines() == ["[]", "[]"]
 
 
 def test_a_corrupt_cache_is_rebuilt(corpus: Path, tmp_path: Path) -> None:
