@@ -8,6 +8,8 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ import newsdata.cache as cache_module
 import newsdata.engine as engine_module
 from newsdata.cache import CACHE_FILE
 from newsdata.config import RuleSelection, Settings
+from newsdata.diagnostics import Report
 from newsdata.pipeline import RunOptions, validate
 from tests.conftest import TODAY
 from tests.factory import article
@@ -322,3 +325,55 @@ def test_a_result_survives_the_trip_from_a_worker() -> None:
     back = pickle.loads(pickle.dumps(result))
     assert back == result
     assert back.findings[0] == finding and back.findings[0] is not finding
+
+
+def _report(corpus: Path, cache: Path) -> Report:
+    return validate([str(corpus)], SETTINGS, RunOptions(cache_dir=cache, jobs=1))
+
+
+def _overwrite(path: Path, offset: int) -> None:
+    with path.open("r+b") as handle:
+        handle.seek(offset)
+        handle.write(b"\xff" * 4096)
+
+
+def _damages(cache: Path) -> dict[str, Callable[[Path], object]]:
+    """Ways a cache file gets damaged: 4 KiB of 0xFF over the header and over each table and
+    index the cache reads or writes, garbage, a truncation."""
+    with sqlite3.connect(cache / CACHE_FILE) as db:
+        # (meta's primary-key index is never read or written after the cache is made: damage
+        # there changes nothing, and nothing notices it.)
+        roots = dict(
+            db.execute(
+                "SELECT name, rootpage FROM sqlite_master WHERE name != ?",
+                ["sqlite_autoindex_meta_1"],
+            )
+        )
+    ways: dict[str, Callable[[Path], object]] = {
+        f"0xFF over {name}": partial(_overwrite, offset=(page - 1) * 4096)
+        for name, page in {"the header": 1, **roots}.items()
+    }
+    ways["garbage"] = lambda path: path.write_bytes(b"this is not a database" * 100)
+    ways["truncated to 10 bytes"] = lambda path: os.truncate(path, 10)
+    return ways
+
+
+def test_a_damaged_cache_is_rebuilt_once(corpus: Path, tmp_path: Path) -> None:
+    # One warning on the run that finds the damage (one file edited: the run reads the cache
+    # and writes to it); the cache is rebuilt, and the next run is clean and uses it.
+    healthy = tmp_path / "healthy"
+    assert _report(corpus, healthy).notes == ()
+    edited = corpus / "1.txt"
+    for number, (name, damage) in enumerate(_damages(healthy).items()):
+        cache = tmp_path / f"damaged-{number}"
+        shutil.copytree(healthy, cache)
+        damage(cache / CACHE_FILE)
+        edited.write_text(article(100 + number), "utf-8")
+        found = _report(corpus, cache)
+        assert found.diagnostics == (), name
+        assert len(found.notes) == 1, (name, found.notes)
+        assert "cache was damaged" in found.notes[0], (name, found.notes)
+        again = _report(corpus, cache)
+        assert again.notes == (), (name, again.notes)
+        _plant(cache)  # the rebuilt cache holds the results, and this run reads them
+        assert _run(corpus, cache) == [MARK] * 3, name
