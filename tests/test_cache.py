@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -377,3 +379,95 @@ def test_a_damaged_cache_is_rebuilt_once(corpus: Path, tmp_path: Path) -> None:
         assert again.notes == (), (name, again.notes)
         _plant(cache)  # the rebuilt cache holds the results, and this run reads them
         assert _run(corpus, cache) == [MARK] * 3, name
+
+
+def _cli_validate(
+    root: Path, *, limit: int | None = None, unprivileged: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """`newsdata validate raw --cache-dir cache` in a process that cannot write files beyond
+    `limit` bytes (writes fail with EFBIG, as on a full disk), or (`unprivileged`) that file
+    permissions stop even when the tests run as root."""
+
+    def constrain() -> None:  # runs in the child, before newsdata starts
+        if limit is not None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    prefix: list[str] = []
+    if unprivileged and os.geteuid() == 0:
+        # Root passes every permission check by its capabilities (CAP_DAC_OVERRIDE): the
+        # child keeps uid 0, so it can still reach the interpreter, but gets no capabilities.
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv (util-linux) to drop privileges")
+        prefix = [setpriv, "--bounding-set=-all", "--inh-caps=-all", "--"]
+    code = "import sys; from newsdata.cli import main; sys.exit(main())"
+    return subprocess.run(
+        [
+            *prefix,
+            sys.executable,
+            "-c",
+            code,
+            "validate",
+            "raw",
+            "--cache-dir",
+            "cache",
+            "--jobs",
+            "1",
+        ],
+        cwd=root,
+        preexec_fn=constrain,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _data_repository(root: Path, files: int) -> Path:
+    raw = root / "raw"
+    raw.mkdir(parents=True)
+    for number in range(files):
+        (raw / f"{number}.txt").write_text(article(number), "utf-8")
+    (raw / "bad.txt").write_text(article(999).replace("April 06, 2013", "April 31, 2013"))
+    return root
+
+
+def _assert_full_report_and_one_warning(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 1, done.stderr  # the findings' exit code
+    assert "'April 31, 2013' is not a real date" in done.stdout
+    assert "1 error" in done.stdout.splitlines()[-1]
+    (warning,) = done.stderr.splitlines()
+    assert warning.startswith("warning: cache not "), warning
+    return warning
+
+
+@pytest.mark.parametrize(
+    ("limit", "files", "failing"),
+    [
+        (0, 3, "used"),  # not even the cache folder's .gitignore
+        (5_000, 3, "used"),  # the database cannot be created
+        (40_000, 3, "used"),
+        (65_536, 60, "written"),  # created, but the results do not fit
+    ],
+)
+def test_a_cache_that_cannot_be_written_costs_only_a_warning(
+    tmp_path: Path, limit: int, files: int, failing: str
+) -> None:
+    root = _data_repository(tmp_path, files)
+    warning = _cli_validate(root, limit=limit)
+    assert f"cache not {failing}" in _assert_full_report_and_one_warning(warning)
+    # Nothing half-made is left to trip the next run: it makes the cache and uses it.
+    assert _cli_validate(root).stderr == ""
+    assert _cli_validate(root).stderr == ""
+    assert (root / "cache" / ".gitignore").read_text().endswith("*\n")
+
+
+def test_a_read_only_cache_costs_only_a_warning(tmp_path: Path) -> None:
+    root = _data_repository(tmp_path, 3)
+    assert _cli_validate(root).returncode == 1  # a healthy cache
+    (root / "cache").chmod(0o555)
+    try:
+        done = _cli_validate(root, unprivileged=True)
+    finally:
+        (root / "cache").chmod(0o755)
+    _assert_full_report_and_one_warning(done)
