@@ -3,8 +3,10 @@
 One SQLite database in `.newsdata_cache/` (or `--cache-dir`, `NEWSDATA_CACHE_DIR`). Results
 are stored under the SHA-256 of the file's bytes and are valid only for the tool version and
 the rule-set key they were made with; a file whose size, mtime, ctime and inode are unchanged
-is not even read again (as git's index does). A cache made by another version, another rule
-set, or that fails to open or decode, is thrown away and rebuilt: never trusted. SQLite (not
+is not even read again (as git's index does). A cache made under another key (see
+Validator.cache_key) is thrown away and rebuilt: never trusted. One that SQLite finds damaged,
+on opening or later in the run, is rebuilt too, with one warning. One that cannot be opened
+or written (a full disk, a read-only folder) costs one warning, never the run. SQLite (not
 pickle) keeps a hostile cache file from running code.
 """
 
