@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 import newsdata.cache as cache_module
+import newsdata.engine as engine_module
 from newsdata.cache import CACHE_FILE
 from newsdata.config import RuleSelection, Settings
+from newsdata.diagnostics import Report
 from newsdata.pipeline import RunOptions, validate
 from tests.conftest import TODAY
 from tests.factory import article
@@ -66,6 +74,37 @@ def test_a_changed_rule_set_drops_the_cache(corpus: Path, tmp_path: Path) -> Non
     _plant(cache)
     other = Settings(today=TODAY, selection=RuleSelection(ignore=("ND602",)))
     assert _run(corpus, cache, other) == []
+
+
+@pytest.mark.parametrize("name", ["python", *engine_module.VERDICT_LIBRARIES])
+def test_another_version_of_python_or_a_verdict_library_drops_the_cache(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    # ftfy, anyascii, rensa and numpy decide ND109, ND502 and ND903: after an upgrade, results
+    # stored by the old versions must not be reused.
+    cache = tmp_path / "cache"
+    _run(corpus, cache)
+    _plant(cache)
+    assert _run(corpus, cache) == [MARK] * 3
+    upgraded = {**engine_module.verdict_versions(), name: "999.0"}
+    monkeypatch.setattr(engine_module, "verdict_versions", lambda: upgraded)
+    assert _run(corpus, cache) == []
+
+
+def test_the_verdict_libraries_are_installed_and_not_imported_for_the_key() -> None:
+    # A misspelt name would always read as "not installed" and never change the key. The key
+    # is computed on validate's hot path: it reads metadata, it does not import the libraries.
+    script = (
+        "import sys\n"
+        "from newsdata.engine import VERDICT_LIBRARIES, Validator, verdict_versions\n"
+        "Validator().cache_key()\n"
+        "print(sorted(n for n in VERDICT_LIBRARIES if n in sys.modules))\n"
+        "print(sorted(n for n, v in verdict_versions().items() if v is None))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines() == ["[]", "[]"]
 
 
 def test_a_corrupt_cache_is_rebuilt(corpus: Path, tmp_path: Path) -> None:
@@ -288,3 +327,147 @@ def test_a_result_survives_the_trip_from_a_worker() -> None:
     back = pickle.loads(pickle.dumps(result))
     assert back == result
     assert back.findings[0] == finding and back.findings[0] is not finding
+
+
+def _report(corpus: Path, cache: Path) -> Report:
+    return validate([str(corpus)], SETTINGS, RunOptions(cache_dir=cache, jobs=1))
+
+
+def _overwrite(path: Path, offset: int) -> None:
+    with path.open("r+b") as handle:
+        handle.seek(offset)
+        handle.write(b"\xff" * 4096)
+
+
+def _damages(cache: Path) -> dict[str, Callable[[Path], object]]:
+    """Ways a cache file gets damaged: 4 KiB of 0xFF over the header and over each table and
+    index the cache reads or writes, garbage, a truncation."""
+    with sqlite3.connect(cache / CACHE_FILE) as db:
+        # (meta's primary-key index is never read or written after the cache is made: damage
+        # there changes nothing, and nothing notices it.)
+        roots = dict(
+            db.execute(
+                "SELECT name, rootpage FROM sqlite_master WHERE name != ?",
+                ["sqlite_autoindex_meta_1"],
+            )
+        )
+    ways: dict[str, Callable[[Path], object]] = {
+        f"0xFF over {name}": partial(_overwrite, offset=(page - 1) * 4096)
+        for name, page in {"the header": 1, **roots}.items()
+    }
+    ways["garbage"] = lambda path: path.write_bytes(b"this is not a database" * 100)
+    ways["truncated to 10 bytes"] = lambda path: os.truncate(path, 10)
+    return ways
+
+
+def test_a_damaged_cache_is_rebuilt_once(corpus: Path, tmp_path: Path) -> None:
+    # One warning on the run that finds the damage (one file edited: the run reads the cache
+    # and writes to it); the cache is rebuilt, and the next run is clean and uses it.
+    healthy = tmp_path / "healthy"
+    assert _report(corpus, healthy).notes == ()
+    edited = corpus / "1.txt"
+    for number, (name, damage) in enumerate(_damages(healthy).items()):
+        cache = tmp_path / f"damaged-{number}"
+        shutil.copytree(healthy, cache)
+        damage(cache / CACHE_FILE)
+        edited.write_text(article(100 + number), "utf-8")
+        found = _report(corpus, cache)
+        assert found.diagnostics == (), name
+        assert len(found.notes) == 1, (name, found.notes)
+        assert "cache was damaged" in found.notes[0], (name, found.notes)
+        again = _report(corpus, cache)
+        assert again.notes == (), (name, again.notes)
+        _plant(cache)  # the rebuilt cache holds the results, and this run reads them
+        assert _run(corpus, cache) == [MARK] * 3, name
+
+
+def _cli_validate(
+    root: Path, *, limit: int | None = None, unprivileged: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """`newsdata validate raw --cache-dir cache` in a process that cannot write files beyond
+    `limit` bytes (writes fail with EFBIG, as on a full disk), or (`unprivileged`) that file
+    permissions stop even when the tests run as root."""
+
+    def constrain() -> None:  # runs in the child, before newsdata starts
+        if limit is not None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    prefix: list[str] = []
+    if unprivileged and os.geteuid() == 0:
+        # Root passes every permission check by its capabilities (CAP_DAC_OVERRIDE): the
+        # child keeps uid 0, so it can still reach the interpreter, but gets no capabilities.
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv (util-linux) to drop privileges")
+        prefix = [setpriv, "--bounding-set=-all", "--inh-caps=-all", "--"]
+    code = "import sys; from newsdata.cli import main; sys.exit(main())"
+    return subprocess.run(
+        [
+            *prefix,
+            sys.executable,
+            "-c",
+            code,
+            "validate",
+            "raw",
+            "--cache-dir",
+            "cache",
+            "--jobs",
+            "1",
+        ],
+        cwd=root,
+        preexec_fn=constrain,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _data_repository(root: Path, files: int) -> Path:
+    raw = root / "raw"
+    raw.mkdir(parents=True)
+    for number in range(files):
+        (raw / f"{number}.txt").write_text(article(number), "utf-8")
+    (raw / "bad.txt").write_text(article(999).replace("April 06, 2013", "April 31, 2013"))
+    return root
+
+
+def _assert_full_report_and_one_warning(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 1, done.stderr  # the findings' exit code
+    assert "'April 31, 2013' is not a real date" in done.stdout
+    assert "1 error" in done.stdout.splitlines()[-1]
+    (warning,) = done.stderr.splitlines()
+    assert warning.startswith("warning: cache not "), warning
+    return warning
+
+
+@pytest.mark.parametrize(
+    ("limit", "files", "failing"),
+    [
+        (0, 3, "used"),  # not even the cache folder's .gitignore
+        (5_000, 3, "used"),  # the database cannot be created
+        (40_000, 3, "used"),
+        (65_536, 60, "written"),  # created, but the results do not fit
+    ],
+)
+def test_a_cache_that_cannot_be_written_costs_only_a_warning(
+    tmp_path: Path, limit: int, files: int, failing: str
+) -> None:
+    root = _data_repository(tmp_path, files)
+    warning = _cli_validate(root, limit=limit)
+    assert f"cache not {failing}" in _assert_full_report_and_one_warning(warning)
+    # Nothing half-made is left to trip the next run: it makes the cache and uses it.
+    assert _cli_validate(root).stderr == ""
+    assert _cli_validate(root).stderr == ""
+    assert (root / "cache" / ".gitignore").read_text().endswith("*\n")
+
+
+def test_a_read_only_cache_costs_only_a_warning(tmp_path: Path) -> None:
+    root = _data_repository(tmp_path, 3)
+    assert _cli_validate(root).returncode == 1  # a healthy cache
+    (root / "cache").chmod(0o555)
+    try:
+        done = _cli_validate(root, unprivileged=True)
+    finally:
+        (root / "cache").chmod(0o755)
+    _assert_full_report_and_one_warning(done)

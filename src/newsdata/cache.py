@@ -3,8 +3,10 @@
 One SQLite database in `.newsdata_cache/` (or `--cache-dir`, `NEWSDATA_CACHE_DIR`). Results
 are stored under the SHA-256 of the file's bytes and are valid only for the tool version and
 the rule-set key they were made with; a file whose size, mtime, ctime and inode are unchanged
-is not even read again (as git's index does). A cache made by another version, another rule
-set, or that fails to open or decode, is thrown away and rebuilt: never trusted. SQLite (not
+is not even read again (as git's index does). A cache made under another key (see
+Validator.cache_key) is thrown away and rebuilt: never trusted. One that SQLite finds damaged,
+on opening or later in the run, is rebuilt too, with one warning. One that cannot be opened
+or written (a full disk, a read-only folder) costs one warning, never the run. SQLite (not
 pickle) keeps a hostile cache file from running code.
 """
 
@@ -14,11 +16,12 @@ import json
 import os
 import sqlite3
 from collections.abc import Collection, Sequence
-from contextlib import closing
+from contextlib import suppress
 from pathlib import Path
 
 from newsdata.diagnostics import Diagnostic, Severity
 from newsdata.discovery import encodable
+from newsdata.errors import CacheError
 from newsdata.results import FileResult
 
 __all__ = ["CACHE_FILE", "ResultCache", "StatKey", "stat_key"]
@@ -47,29 +50,70 @@ class ResultCache:
         self.known: frozenset[str] = frozenset()
         self._spare: dict[object, Sequence[object]] = {}  # rows by content hash, see unchanged
         self._stored: list[tuple[str, str]] = []  # (path, content hash) of every file row
-        self._db = self._open()
+        self._writable = True  # until a write fails: one warning, not one per batch
+        try:
+            self._db = self._open()
+        except (sqlite3.Error, OSError) as error:
+            raise CacheError(f"cache not used ({self.path}): {_reason(error)}") from error
 
     def _open(self) -> sqlite3.Connection:
         self.directory.mkdir(parents=True, exist_ok=True)
         ignore = self.directory / ".gitignore"
         if not ignore.exists():
-            ignore.write_text("# created by newsdata: the cache is never committed\n*\n")
+            try:
+                ignore.write_text("# created by newsdata: the cache is never committed\n*\n")
+            except OSError:
+                ignore.unlink(missing_ok=True)  # not left empty: the next run writes it again
+                raise
         try:
             db = self._connect()
-            if self._meta(db) == {"format": _FORMAT, "key": self.key}:
+            try:
+                ours = self._meta(db) == {"format": _FORMAT, "key": self.key}
+            except sqlite3.Error:
+                db.close()
+                raise
+            if ours:
                 return db
-            db.close()
-        except (sqlite3.DatabaseError, ValueError, TypeError):
-            pass
+            db.close()  # another version's or rule set's: stale, not damaged
+        except sqlite3.DatabaseError as error:
+            if not _damaged(error):
+                raise
+            self.problems.append(f"cache was damaged ({self.path}: {error}): rebuilt")
+        return self._fresh()
+
+    def _fresh(self) -> sqlite3.Connection:
+        """A new, empty database in place of whatever was there."""
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(str(self.path) + suffix).unlink(missing_ok=True)
         db = self._connect()
-        self._create(db)
+        try:
+            self._create(db)
+        except sqlite3.Error:
+            db.close()
+            raise
         return db
+
+    def _rebuild(self, error: sqlite3.Error) -> bool:
+        """Discard a database found damaged while in use and start an empty one (this run's
+        results go into it); False when that fails too (the run goes on without a cache)."""
+        with suppress(sqlite3.Error):
+            self._db.close()
+        try:
+            self._db = self._fresh()
+        except (sqlite3.Error, OSError) as failure:
+            self._writable = False
+            self.problems.append(f"cache not used ({self.path}): {_reason(failure)}")
+            return False
+        self.problems.append(f"cache was damaged ({self.path}: {error}): rebuilt")
+        return True
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30)
-        db.execute("PRAGMA journal_mode=WAL")
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.Error:
+            db.close()
+            raise
         # A cache, not a record: no fsync (the WAL checkpoints of a 200,000-file first run spent
         # seconds in them). A crash of the machine may corrupt it; a corrupt cache is rebuilt.
         db.execute("PRAGMA synchronous=OFF")
@@ -80,6 +124,9 @@ class ResultCache:
 
     @staticmethod
     def _meta(db: sqlite3.Connection) -> dict[str, str]:
+        tables = db.execute("SELECT name FROM sqlite_master WHERE name = 'meta'").fetchall()
+        if not tables:
+            return {}  # another program's database, or an empty file: not ours
         rows = db.execute("SELECT name, value FROM meta").fetchall()
         return {str(name): str(value) for name, value in rows}
 
@@ -117,8 +164,8 @@ class ResultCache:
                 if result is not None:
                     found[row[0]] = result
                     used.add(row[5])
-        except (sqlite3.DatabaseError, IndexError) as error:  # IndexError: rows of another shape
-            self.problems.append(f"cache not read ({self.path}): {error}")
+        except (sqlite3.Error, IndexError) as error:  # IndexError: rows of another shape
+            self._unreadable(error)
             return {}
         # The rows no file was matched to by its stat key stay at hand: files whose times
         # changed (a fresh checkout) may turn out to hold that content (see results_for).
@@ -142,10 +189,19 @@ class ResultCache:
                     result = decode_result(row)
                     if result is not None:
                         found[str(row[0])] = result
-        except (sqlite3.DatabaseError, IndexError) as error:
-            self.problems.append(f"cache not read ({self.path}): {error}")
+        except (sqlite3.Error, IndexError) as error:
+            self._unreadable(error)
             return {}
         return found
+
+    def _unreadable(self, error: Exception) -> None:
+        self.known = frozenset()
+        self._spare = {}
+        self._stored = []  # nothing is pruned on the word of a cache that cannot be read
+        if isinstance(error, sqlite3.Error) and _damaged(error):
+            self._rebuild(error)
+        else:
+            self.problems.append(f"cache not read ({self.path}): {error}")
 
     def prune(self, seen: Collection[str], inside: str) -> None:
         """Forget the files under `inside` that this run did not see (deleted ones), and the
@@ -157,14 +213,16 @@ class ResultCache:
         unreferenced = sum(1 for digest in self._spare if digest not in elsewhere)
         if len(gone) + unreferenced < max(PRUNE_AT_LEAST, len(self.known) // 20):
             return
+        if not self._writable:
+            return
         try:
             with self._db:
                 self._db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in gone])
                 self._db.execute(
                     "DELETE FROM results WHERE sha256 NOT IN (SELECT sha256 FROM files)"
                 )
-        except sqlite3.DatabaseError as error:
-            self.problems.append(f"cache not pruned ({self.path}): {error}")
+        except sqlite3.Error as error:
+            self._unwritable(error, "not pruned")
 
     def store(
         self, entries: Sequence[tuple[str, StatKey, FileResult]], *, results: bool = True
@@ -173,24 +231,58 @@ class ResultCache:
         without `results`, only the stat keys (of files whose results are stored already)."""
         # A path that is not valid UTF-8 cannot be stored as text: that file is checked anew
         # each run (ND110 reports its name).
+        if not self._writable:
+            return
         kept = [(path, key, r) for path, key, r in entries if r.sha256 and encodable(path)]
+        try:
+            self._insert(kept, results=results)
+        except sqlite3.Error as error:
+            if self._unwritable(error, "not written"):
+                try:  # rebuilt: these files' results go into the new database, whole
+                    self._insert(kept, results=True)
+                except sqlite3.Error as again:
+                    self._unwritable(again, "not written")
+
+    def _insert(self, kept: Sequence[tuple[str, StatKey, FileResult]], *, results: bool) -> None:
         rows = [(path, *key, result.sha256) for path, key, result in kept]
         by_digest = {r.sha256: r for _, _, r in kept} if results else {}
-        try:
-            with self._db:
-                self._db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?)", rows)
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO results VALUES (?,?,?,?,?,?,?,?,?)",
-                    [encode_result(r) for r in by_digest.values()],
-                )
-        except sqlite3.DatabaseError as error:
-            # A cache that cannot be written only makes the next run slower; say so.
-            self.problems.append(f"cache not written ({self.path}): {error}")
+        with self._db:
+            self._db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?)", rows)
+            self._db.executemany(
+                "INSERT OR REPLACE INTO results VALUES (?,?,?,?,?,?,?,?,?)",
+                [encode_result(r) for r in by_digest.values()],
+            )
+
+    def _unwritable(self, error: sqlite3.Error, what: str) -> bool:
+        """Deal with a failed write: True when the database was damaged and is rebuilt (to be
+        written again); else further writes are skipped, and the run goes on without them."""
+        if _damaged(error) and self._rebuild(error):
+            return True
+        # A cache that cannot be written (a full disk, a read-only folder) only makes the
+        # next run slower: one warning, and no more attempts.
+        self._writable = False
+        self.problems.append(f"cache {what} ({self.path}): {_reason(error)}")
+        return False
 
     def close(self) -> None:
         """Close the database."""
-        with closing(self._db):
-            pass
+        with suppress(sqlite3.Error):
+            self._db.close()
+
+
+def _damaged(error: sqlite3.Error) -> bool:
+    """Whether SQLite says the file is not (or no longer) a database: to be thrown away."""
+    code = getattr(
+        error, "sqlite_errorcode", None
+    )  # extended codes: the primary one is the low byte
+    return code is not None and code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+def _reason(error: BaseException) -> str:
+    """One line for a failed open or write (an OSError's message names the errno, not the path)."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error)
 
 
 def encode_result(result: FileResult) -> tuple[object, ...]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib.metadata
 import json
+import platform
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -30,12 +32,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "RULESET_VERSION",
+    "VERDICT_LIBRARIES",
     "BatchItem",
     "Validator",
     "at_severity",
     "check_batch",
     "parse",
     "record",
+    "verdict_versions",
 ]
 
 #: Bump when a rule's behaviour changes, so cached results made by the old rules are dropped.
@@ -87,6 +91,7 @@ class Validator:
             "max_file_size": self.settings.max_file_size,
             "registry": self.registry.to_dict(),
             "code": _checking_code_digest(),
+            "versions": verdict_versions(),
         }
         text = json.dumps(material, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -170,6 +175,25 @@ def _checking_code_digest() -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+#: The installed distributions whose behaviour decides per-file results: ftfy (mojibake,
+#: ND109), anyascii (names in other scripts, ND502), rensa and numpy (the near-duplicate
+#: signatures stored with each result, ND903). An upgrade of one drops the cached results.
+VERDICT_LIBRARIES = ("ftfy", "anyascii", "rensa", "numpy")
+
+
+@cache
+def verdict_versions() -> dict[str, str | None]:
+    """Python's version and the installed version of each of VERDICT_LIBRARIES (None when not
+    installed), read from the distributions' metadata: the libraries are not imported (~4 ms)."""
+    versions: dict[str, str | None] = {"python": platform.python_version()}
+    for name in VERDICT_LIBRARIES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
 
 
 _CHECKING = (

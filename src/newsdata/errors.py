@@ -8,6 +8,7 @@ if TYPE_CHECKING:
     from newsdata.diagnostics import Report
 
 __all__ = [
+    "CacheError",
     "ConfigError",
     "NewsdataError",
     "PathNotFoundError",
@@ -20,6 +21,10 @@ __all__ = [
 
 class NewsdataError(Exception):
     """Base class of every error newsdata raises on purpose."""
+
+
+class CacheError(NewsdataError):
+    """The validation cache cannot be opened or created (a run goes on without it)."""
 
 
 class ConfigError(NewsdataError):

@@ -14,6 +14,7 @@ from newsdata.config import Settings
 from newsdata.diagnostics import Diagnostic, Report
 from newsdata.discovery import Target, discover, printable
 from newsdata.engine import BatchItem, Validator, at_severity
+from newsdata.errors import CacheError
 from newsdata.index import CorpusIndex, IndexEntry
 from newsdata.parallel import default_jobs, run_batches
 from newsdata.results import FileResult, RecordSink, record_buckets
@@ -123,8 +124,8 @@ def _run(
     validator = Validator(settings, defer_volatile=True)
     root = (options.root or find_root(Path.cwd())).resolve()
     units = _units(paths, root / settings.raw)
-    cache = _open_cache(options, root, validator)
-    notes = [f"no article file (*.txt) under {folder}" for folder in _empty_folders(paths, units)]
+    cache, notes = _open_cache(options, root, validator)
+    notes += [f"no article file (*.txt) under {folder}" for folder in _empty_folders(paths, units)]
     try:
         _from_cache(cache, units, _needs_signatures(validator, units))
         _compute(settings, validator, units, options, cache, root)
@@ -202,15 +203,18 @@ def _shown(path: str) -> str:
     return path if relative.startswith("..") else relative
 
 
-def _open_cache(options: RunOptions, root: Path, validator: Validator) -> ResultCache | None:
+def _open_cache(
+    options: RunOptions, root: Path, validator: Validator
+) -> tuple[ResultCache | None, list[str]]:
+    """The run's cache, or None and why not: a read-only or full disk still validates."""
     if not options.use_cache:
-        return None
+        return None, []
     env = os.environ.get("NEWSDATA_CACHE_DIR")
     directory = options.cache_dir or (Path(env) if env else root / CACHE_DIR_NAME)
     try:
-        return ResultCache(directory, validator.cache_key())
-    except OSError:
-        return None  # a read-only checkout still validates, just without a cache
+        return ResultCache(directory, validator.cache_key()), []
+    except CacheError as error:
+        return None, [str(error)]
 
 
 def _needs_signatures(validator: Validator, units: list[_Unit]) -> bool:
