@@ -259,7 +259,26 @@ def _progress_bar() -> Callable[[int, int], None] | None:
 )
 @_jobs_option("Worker processes for validation [default: all cores].")
 @click.option("--no-cache", is_flag=True, help="Validate without the cache.")
-def package(version: str, out: Path | None, jobs: int | None, no_cache: bool) -> None:
+@click.option(
+    "--previous",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The release this one follows (folder, zip or datapackage.json), for CHANGELOG.md "
+    "and the version order [default: the newest in --out].",
+)
+@click.option(
+    "--allow-dirty",
+    is_flag=True,
+    help="Release even if the corpus, pyproject.toml or a registry file is not committed.",
+)
+def package(
+    version: str,
+    out: Path | None,
+    jobs: int | None,
+    no_cache: bool,
+    previous: Path | None,
+    allow_dirty: bool,
+) -> None:
     """Validate the corpus, then write an immutable, reproducible release and its zip."""
     from newsdata.config import load_settings
     from newsdata.errors import ReleaseRefusedError, ValidationFailedError
@@ -269,7 +288,15 @@ def package(version: str, out: Path | None, jobs: int | None, no_cache: bool) ->
 
     options = RunOptions(jobs=jobs, use_cache=not no_cache, progress=_progress_bar())
     try:
-        release = build_release(version, out, load_settings(), options)
+        release = build_release(
+            version,
+            out,
+            load_settings(),
+            options,
+            previous=previous,
+            allow_dirty=allow_dirty,
+            on_wait=_say_waiting,
+        )
     except ValidationFailedError as failure:
         color = use_color("auto")
         click.echo(render(failure.report, "text", color=color), nl=False, color=color)
@@ -283,6 +310,14 @@ def package(version: str, out: Path | None, jobs: int | None, no_cache: bool) ->
     click.echo(
         f"Wrote {os.path.relpath(release.path)}/ and {os.path.relpath(release.zip_path)}: "
         f"{release.articles} articles, {release.warnings} validation warning(s)."
+    )
+    if release.previous is not None:
+        click.echo(f"CHANGELOG.md: changes since {os.path.relpath(release.previous)}.")
+
+
+def _say_waiting(lock: Path) -> None:
+    click.echo(
+        f"Waiting for another release into {os.path.relpath(lock.parent)}/ to finish...", err=True
     )
 
 
