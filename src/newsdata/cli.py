@@ -440,6 +440,23 @@ def rules(code: str | None, fmt: str) -> None:
             click.echo(f"{row['code']}  {row['severity']:<7}  {row['name']:<32} {row['summary']}")
 
 
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path), default=Path())
+@click.option("--name", default=None, help="The dataset's name [default: from the folder's].")
+def init(path: Path, name: str | None) -> None:
+    """Start a data repository: pyproject.toml tables, a .gitignore and raw/ (never overwrites)."""
+    from newsdata.scaffold import init_repository
+
+    for step in init_repository(path, name):
+        detail = f" ({step.detail})" if step.detail else ""
+        shown = os.path.relpath(step.path) + ("/" if step.path.is_dir() else "")
+        click.echo(f"{step.action.capitalize()} {shown}{detail}")
+    click.echo(
+        "Next: add articles under raw/, `newsdata validate raw/`, commit, then "
+        "`newsdata package --version 1.0`."
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code instead of raising SystemExit."""
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from newsdata.errors import ConfigError
 
-__all__ = ["DatasetMetadata", "load_metadata"]
+__all__ = ["DatasetMetadata", "default_name", "load_metadata"]
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _KNOWN = {
@@ -132,3 +132,8 @@ def _optional(value: object, key: str) -> str | None:
     if not isinstance(value, str):
         raise ConfigError(f"[tool.newsdata.dataset] {key}: a string")
     return value
+
+
+def default_name(folder: Path) -> str:
+    """The dataset name a data repository in `folder` gets when none is configured."""
+    return _slug(folder.name)
