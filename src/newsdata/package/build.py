@@ -10,7 +10,6 @@ import contextlib
 import importlib
 import itertools
 import json
-import os
 import shutil
 import tempfile
 import threading
@@ -37,6 +36,7 @@ from newsdata.package.provenance import (
     GitState,
     created_at,
     library_versions,
+    release_inputs,
     require_committed,
 )
 from newsdata.package.spool import RecordSpool
@@ -99,7 +99,7 @@ def build_release(
     named = read_previous(previous, meta.name) if previous is not None else None
     _check_history(wanted, choose_previous(wanted, out, meta.name, named))  # fail fast
     with (
-        contextlib.closing(GitQuery(root, _git_inputs(root, settings))) as git,
+        contextlib.closing(GitQuery(root, release_inputs(root, settings))) as git,
         contextlib.closing(RecordSpool(out)) as spool,
     ):
         # One pass: validation also makes each file's record, set aside in the spool.
@@ -130,16 +130,6 @@ def build_release(
             _check_history(wanted, history)
             plan = _Plan(meta, wanted, history, inputs, report, state)
             return _write(root, out, plan, jobs, spool)
-
-
-def _git_inputs(root: Path, settings: Settings) -> tuple[str, ...]:
-    """What feeds a release, as git pathspecs: the corpus, the configuration, the registries."""
-    registries = [
-        os.path.relpath(path.resolve(), root)
-        for path in settings.registry_files
-        if path.resolve().is_relative_to(root)
-    ]
-    return (settings.raw, "pyproject.toml", *registries)
 
 
 def _check_history(wanted: Version, history: History) -> None:

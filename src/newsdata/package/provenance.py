@@ -9,9 +9,17 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsdata.config import Settings
 from newsdata.errors import UncommittedInputsError
 
-__all__ = ["GitQuery", "GitState", "created_at", "library_versions", "require_committed"]
+__all__ = [
+    "GitQuery",
+    "GitState",
+    "created_at",
+    "library_versions",
+    "release_inputs",
+    "require_committed",
+]
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,16 @@ def _finish(run: subprocess.Popen[str] | None) -> str | None:
         run.communicate()
         return None
     return out.strip() if run.returncode == 0 else None
+
+
+def release_inputs(root: Path, settings: Settings) -> tuple[str, ...]:
+    """What feeds a release, as git pathspecs: the corpus, the configuration, the registries."""
+    registries = [
+        os.path.relpath(path.resolve(), root)
+        for path in settings.registry_files
+        if path.resolve().is_relative_to(root)
+    ]
+    return (settings.raw, "pyproject.toml", *registries)
 
 
 _SHOWN_CHANGES = 10
