@@ -26,7 +26,7 @@ run: $(STAMP)
 	$(BIN)/newsdata validate raw/
 	@# A preview release: rebuilt from scratch each time, so `make run` works again and again.
 	rm -rf $(PREVIEW)
-	$(BIN)/newsdata package --version 1.0 --out $(PREVIEW)
+	$(BIN)/newsdata package --version 1.0 --out $(PREVIEW) --allow-dirty
 	$(BIN)/newsdata verify $(PREVIEW)/newsdata-sample-1.0.0.zip
 	$(BIN)/newsdata info $(PREVIEW)/newsdata-sample-1.0.0
 

@@ -70,7 +70,7 @@ def _ids(blocks: list[Block]) -> list[str]:
 def test_every_block_is_run_or_says_why_not() -> None:
     for block in BLOCKS:
         assert block.lang, f"{block.where}: name the block's language"
-        runnable = block.lang in ("sh", "python", "toml", "yaml")
+        runnable = block.lang in ("sh", "python", "toml", "yaml", "gitignore")
         assert runnable or block.lang in SHOWN or block.not_run, block.where
 
 
@@ -104,8 +104,14 @@ def _make_run_commands() -> list[str]:
 
 
 def _environment() -> dict[str, str]:
+    """The user's: newsdata on the PATH, and a git identity to commit with."""
     bin_dir = str(Path(sys.executable).parent)
-    return {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    identity = {
+        f"GIT_{who}_{what}": value
+        for who in ("AUTHOR", "COMMITTER")
+        for what, value in (("NAME", "t"), ("EMAIL", "t@example.org"))
+    }
+    return {**os.environ, **identity, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
 
 
 def _shell(command: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -134,8 +140,21 @@ def _commands(code: str) -> list[str]:
 
 @pytest.mark.parametrize("block", _of("sh"), ids=_ids(_of("sh")))
 def test_shell_block_runs(block: Block, clone: Path) -> None:
-    for command in _commands(block.code):
-        _assert_ran(command, _shell(command, clone))
+    """The block as one script (a `cd` holds for the lines after it), each line checked."""
+    script = []
+    for number, command in enumerate(_commands(block.code), start=1):
+        script += [
+            command,
+            f'rc=$?; [ $rc -le 1 ] || {{ echo "line {number}: exit $rc" >&2; exit $rc; }}',
+        ]
+    _assert_ran(block.code, _shell("\n".join(script), clone))
+
+
+@pytest.mark.parametrize("block", _of("gitignore"), ids=_ids(_of("gitignore")))
+def test_gitignore_block_is_what_init_writes(block: Block, tmp_path: Path) -> None:
+    _assert_ran("newsdata init", _shell("newsdata init", tmp_path))
+    written = (tmp_path / ".gitignore").read_text("utf-8").splitlines()
+    assert [line for line in block.code.splitlines() if line not in written] == []
 
 
 @pytest.mark.parametrize("block", _of("python"), ids=_ids(_of("python")))

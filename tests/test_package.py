@@ -22,6 +22,7 @@ from newsdata.config import RuleSelection, Settings
 from newsdata.errors import ReleaseError, ReleaseRefusedError, ValidationFailedError
 from newsdata.model import SCHEMA_VERSION
 from newsdata.package import build_release
+from newsdata.package.history import LOCK_FILE
 from newsdata.package.records import arrow_schema, chunk_batch, release_batches
 from newsdata.package.verify import verify_release
 from newsdata.pipeline import RunOptions
@@ -67,7 +68,8 @@ def test_release_layout(repo: Path) -> None:
         "datapackage.json",
         "provenance.json",
     ]
-    assert [p.name for p in (repo / "dist").iterdir() if p.name.startswith(".")] == []
+    # no scratch folder left; the lock that serialises releases into dist/ stays (unlocked)
+    assert [p.name for p in (repo / "dist").iterdir() if p.name.startswith(".")] == [LOCK_FILE]
 
 
 def test_parquet_is_sorted_compressed_and_carries_the_schema_version(repo: Path) -> None:
@@ -244,7 +246,7 @@ def test_a_failure_while_writing_leaves_nothing(
     monkeypatch.setattr(build_module.ReleaseZip, "add", full_disk)
     with pytest.raises(ReleaseError, match="No space left on device"):
         _build(repo)
-    assert list((repo / "dist").iterdir()) == []
+    assert [p.name for p in (repo / "dist").iterdir()] == [LOCK_FILE]
 
 
 def test_an_interrupted_build_leaves_nothing(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -254,7 +256,7 @@ def test_an_interrupted_build_leaves_nothing(repo: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(build_module.ReleaseZip, "add", interrupt)
     with pytest.raises(ReleaseError, match="interrupted"):
         _build(repo)
-    assert list((repo / "dist").iterdir()) == []
+    assert [p.name for p in (repo / "dist").iterdir()] == [LOCK_FILE]
 
 
 def test_verify_passes_an_intact_release_folder_and_zip(repo: Path) -> None:
@@ -689,7 +691,8 @@ def test_a_symlinked_corpus_folder_keeps_its_name_in_the_release(
     (root / "pyproject.toml").write_text(PYPROJECT)
     (root / "raw").symlink_to(elsewhere)
     monkeypatch.chdir(root)
-    release = build_release("1.0", root / "dist", options=OPTIONS, root=root)
+    # not a git repository: released anyway, as --allow-dirty does
+    release = build_release("1.0", root / "dist", options=OPTIONS, root=root, allow_dirty=True)
     provenance = json.loads((release.path / "provenance.json").read_text())
     assert sorted(i["path"] for i in provenance["inputs"]) == [
         f"raw/site/{n}.txt" for n in range(3)

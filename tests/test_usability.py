@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from newsdata.cli import cli
 from tests.conftest import CLEAN_ARTICLE
-from tests.factory import different_article
+from tests.factory import commit, different_article
 
 ANSI = "\x1b["
 #: The bad date is an error (ND303); the doubled space in the publication a warning (ND602).
@@ -191,6 +191,7 @@ def test_output_options_that_cannot_combine_are_usage_errors(
 
 def test_package_says_1_article_and_shows_relative_paths(data_repo: Path) -> None:
     (data_repo / "raw" / "site" / "bad.txt").unlink()
+    commit(data_repo)
     result = CliRunner().invoke(cli, ["package", "--version", "1.0", "--no-cache"])
     assert result.exit_code == 0, result.output
     assert "Wrote dist/t-1.0.0/ and dist/t-1.0.0.zip: 1 article, 0 validation warnings." in (

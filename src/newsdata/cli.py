@@ -260,8 +260,28 @@ def _progress_bar() -> Callable[[int, int], None] | None:
 )
 @_jobs_option("Worker processes for validation [default: all cores].")
 @click.option("--no-cache", is_flag=True, help="Validate without the cache.")
+@click.option(
+    "--previous",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The release this one follows (folder, zip or datapackage.json), for CHANGELOG.md "
+    "and the version order [default: the newest in --out].",
+)
+@click.option(
+    "--allow-dirty",
+    is_flag=True,
+    help="Release even if the corpus, pyproject.toml or a registry file is not committed.",
+)
 @_color_option
-def package(version: str, out: Path | None, jobs: int | None, no_cache: bool, color: str) -> None:
+def package(
+    version: str,
+    out: Path | None,
+    jobs: int | None,
+    no_cache: bool,
+    previous: Path | None,
+    allow_dirty: bool,
+    color: str,
+) -> None:
     """Validate the corpus, then write an immutable, reproducible release and its zip."""
     from newsdata.config import load_settings
     from newsdata.errors import ReleaseRefusedError, ValidationFailedError
@@ -271,7 +291,15 @@ def package(version: str, out: Path | None, jobs: int | None, no_cache: bool, co
 
     options = RunOptions(jobs=jobs, use_cache=not no_cache, progress=_progress_bar())
     try:
-        release = build_release(version, out, load_settings(), options)
+        release = build_release(
+            version,
+            out,
+            load_settings(),
+            options,
+            previous=previous,
+            allow_dirty=allow_dirty,
+            on_wait=_say_waiting,
+        )
     except ValidationFailedError as failure:
         colored = use_color(color)
         report = failure.report.with_paths_relative_to(Path.cwd())
@@ -287,6 +315,14 @@ def package(version: str, out: Path | None, jobs: int | None, no_cache: bool, co
         f"Wrote {os.path.relpath(release.path)}/ and {os.path.relpath(release.zip_path)}: "
         f"{plural(release.articles, 'article')}, "
         f"{plural(release.warnings, 'validation warning')}."
+    )
+    if release.previous is not None:
+        click.echo(f"CHANGELOG.md: changes since {os.path.relpath(release.previous)}.")
+
+
+def _say_waiting(lock: Path) -> None:
+    click.echo(
+        f"Waiting for another release into {os.path.relpath(lock.parent)}/ to finish...", err=True
     )
 
 
@@ -408,6 +444,23 @@ def rules(code: str | None, fmt: str) -> None:
     else:
         for row in rows:
             click.echo(f"{row['code']}  {row['severity']:<7}  {row['name']:<32} {row['summary']}")
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path), default=Path())
+@click.option("--name", default=None, help="The dataset's name [default: from the folder's].")
+def init(path: Path, name: str | None) -> None:
+    """Start a data repository: pyproject.toml tables, a .gitignore and raw/ (never overwrites)."""
+    from newsdata.scaffold import init_repository
+
+    for step in init_repository(path, name):
+        detail = f" ({step.detail})" if step.detail else ""
+        shown = os.path.relpath(step.path) + ("/" if step.path.is_dir() else "")
+        click.echo(f"{step.action.capitalize()} {shown}{detail}")
+    click.echo(
+        "Next: add articles under raw/, `newsdata validate raw/`, commit, then "
+        "`newsdata package --version 1.0`."
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

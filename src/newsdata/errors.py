@@ -14,6 +14,7 @@ __all__ = [
     "PathNotFoundError",
     "ReleaseError",
     "ReleaseRefusedError",
+    "UncommittedInputsError",
     "UsageError",
     "ValidationFailedError",
 ]
@@ -45,6 +46,10 @@ class ReleaseRefusedError(NewsdataError):
 
 class ReleaseError(NewsdataError):
     """Building or reading a release failed; nothing was left half-written."""
+
+
+class UncommittedInputsError(UsageError):
+    """A release's inputs differ from the commit it would name (pass allow_dirty to go on)."""
 
 
 class ValidationFailedError(NewsdataError):

@@ -13,7 +13,7 @@ import json
 import shutil
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,11 +26,19 @@ from newsdata.errors import ReleaseError, ReleaseRefusedError, ValidationFailedE
 from newsdata.model import SCHEMA_VERSION
 from newsdata.package.archive import ReleaseZip
 from newsdata.package.card import card_markdown
-from newsdata.package.changelog import changelog_markdown, release_fingerprints
+from newsdata.package.changelog import changelog_markdown
 from newsdata.package.croissant import croissant_metadata
 from newsdata.package.descriptor import datapackage, file_facts
+from newsdata.package.history import History, choose_previous, read_previous, release_lock
 from newsdata.package.metadata import DatasetMetadata, load_metadata
-from newsdata.package.provenance import GitQuery, GitState, created_at, library_versions
+from newsdata.package.provenance import (
+    GitQuery,
+    GitState,
+    created_at,
+    library_versions,
+    release_inputs,
+    require_committed,
+)
 from newsdata.package.spool import RecordSpool
 from newsdata.package.stats import ReleaseStats
 from newsdata.package.tables import (
@@ -40,7 +48,7 @@ from newsdata.package.tables import (
     Input,
     write_tables,
 )
-from newsdata.package.version import Version, check_new_version, existing_releases
+from newsdata.package.version import Version
 from newsdata.parallel import default_jobs
 from newsdata.pipeline import Run, RunOptions, run, source_path
 from newsdata.results import PackedRecords
@@ -61,6 +69,7 @@ class Release:
     warnings: int
     report: Report
     notes: tuple[str, ...]
+    previous: Path | None = None  # the release the CHANGELOG compares with
 
 
 def build_release(
@@ -69,8 +78,17 @@ def build_release(
     settings: Settings | None = None,
     options: RunOptions | None = None,
     root: Path | None = None,
+    *,
+    previous: Path | None = None,
+    allow_dirty: bool = False,
+    on_wait: Callable[[Path], None] | None = None,
 ) -> Release:
-    """Validate the corpus and write `<out>/<name>-<version>/` and its zip."""
+    """Validate the corpus and write `<out>/<name>-<version>/` and its zip.
+
+    `previous` names the release this one follows (default: the newest in `out`); a release
+    whose inputs are not committed is refused unless `allow_dirty`; `on_wait` is told when
+    another release into `out` must finish first.
+    """
     settings = settings or Settings()
     root = (root or find_root(Path.cwd())).resolve()
     meta = load_metadata(root)
@@ -78,12 +96,10 @@ def build_release(
     out = (out or root / "dist").resolve()
     if out.exists() and not out.is_dir():
         raise ReleaseRefusedError(f"{out} is a file, not a folder for releases: nothing written")
-    existing = existing_releases(out, meta.name)
-    previous = check_new_version(wanted, existing)
-    if previous is not None:
-        _check_schema_bump(wanted, previous, existing[previous])
+    named = read_previous(previous, meta.name) if previous is not None else None
+    _check_history(wanted, choose_previous(wanted, out, meta.name, named))  # fail fast
     with (
-        contextlib.closing(GitQuery(root, (settings.raw, "pyproject.toml"))) as git,
+        contextlib.closing(GitQuery(root, release_inputs(root, settings))) as git,
         contextlib.closing(RecordSpool(out)) as spool,
     ):
         # One pass: validation also makes each file's record, set aside in the spool.
@@ -103,9 +119,22 @@ def build_release(
                 f"{root / settings.raw} holds no article files: a release needs at least one"
             )
         del checked  # every file's validation result: only the inputs are needed from here
+        state = git.result()
+        if not allow_dirty:
+            require_committed(state, root)
         jobs = options.jobs or default_jobs()
-        plan = _Plan(meta, wanted, previous, existing, inputs, report, git.result())
-        return _write(root, out, plan, jobs, spool)
+        # The previous release is chosen again under the lock: another release may have
+        # been written into `out` meanwhile, and this one must follow it.
+        with release_lock(out, on_wait):
+            history = choose_previous(wanted, out, meta.name, named)
+            _check_history(wanted, history)
+            plan = _Plan(meta, wanted, history, inputs, report, state)
+            return _write(root, out, plan, jobs, spool)
+
+
+def _check_history(wanted: Version, history: History) -> None:
+    if history.previous is not None and history.previous.schema_version is not None:
+        _check_schema_bump(wanted, history.previous.version, history.previous.schema_version)
 
 
 class _Sink:
@@ -152,10 +181,7 @@ class _BackgroundImport:
             self._thread.join()
 
 
-def _check_schema_bump(wanted: Version, previous: Version, path: Path) -> None:
-    old = _schema_version_of(path)
-    if old is None:
-        return
+def _check_schema_bump(wanted: Version, previous: Version, old: str) -> None:
     if (
         int(old.split(".")[0]) != int(SCHEMA_VERSION.split(".")[0])
         and wanted.major <= previous.major
@@ -164,17 +190,6 @@ def _check_schema_bump(wanted: Version, previous: Version, path: Path) -> None:
             f"the schema's major version changed ({old} -> {SCHEMA_VERSION}) since {previous}: "
             f"the release needs a major version bump (>= {previous.major + 1}.0.0)"
         )
-
-
-def _schema_version_of(release: Path) -> str | None:
-    descriptor = release / "datapackage.json"
-    if not descriptor.is_file():
-        return None
-    try:
-        data = json.loads(descriptor.read_text("utf-8"))
-        return str(data["newsdata"]["schemaVersion"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
 
 
 def _inputs(checked: Run) -> list[Input]:
@@ -214,8 +229,7 @@ class _Plan:
 
     meta: DatasetMetadata
     version: Version
-    previous: Version | None
-    existing: dict[Version, Path]
+    history: History
     inputs: list[Input]
     report: Report
     git: GitState
@@ -261,19 +275,29 @@ def _write(root: Path, out: Path, plan: _Plan, jobs: int, spool: RecordSpool) ->
         raise ReleaseError(f"writing the release failed ({error}): nothing was written") from error
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    history = plan.history
     return Release(
-        target, archive_path, str(version), stats.articles, report.warnings, report, meta.warnings
+        target,
+        archive_path,
+        str(version),
+        stats.articles,
+        report.warnings,
+        report,
+        (*meta.warnings, *([history.note] if history.note else [])),
+        history.previous.path if history.previous else None,
     )
 
 
 def _write_notes(folder: Path, plan: _Plan, stats: ReleaseStats, created: str) -> None:
     """CHANGELOG.md and the card (README.md): they need no SHA-256 of the data files."""
-    version, previous, report = plan.version, plan.previous, plan.report
-    old = release_fingerprints(plan.existing[previous] / PARQUET_FILE) if previous else {}
+    version, previous, report = plan.version, plan.history.previous, plan.report
+    old = previous.fingerprints() if previous else {}
     new = {i.id: i.sha256 for i in plan.inputs}
     _write_text(
         folder / "CHANGELOG.md",
-        changelog_markdown(str(version), str(previous) if previous else None, old, new, created),
+        changelog_markdown(
+            str(version), str(previous.version) if previous else None, old, new, created
+        ),
     )
     fields = table_schema()["fields"]
     _write_text(

@@ -3,19 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
-__all__ = ["changelog_markdown", "release_fingerprints"]
-
-
-def release_fingerprints(parquet: Path) -> dict[str, str]:
-    """id -> source_sha256 for every record of a release's Parquet file."""
-    import pyarrow.parquet as pq
-
-    table = pq.read_table(parquet, columns=["id", "source_sha256"])
-    return dict(
-        zip(table.column("id").to_pylist(), table.column("source_sha256").to_pylist(), strict=True)
-    )
+__all__ = ["changelog_markdown"]
 
 
 def changelog_markdown(

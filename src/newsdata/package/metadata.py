@@ -12,7 +12,14 @@ from packaging.licenses import InvalidLicenseExpression, canonicalize_license_ex
 
 from newsdata.errors import ConfigError
 
-__all__ = ["DATASET_KEYS", "OTHER_LICENSE", "DatasetMetadata", "load_metadata", "spdx_expression"]
+__all__ = [
+    "DATASET_KEYS",
+    "OTHER_LICENSE",
+    "DatasetMetadata",
+    "default_name",
+    "load_metadata",
+    "spdx_expression",
+]
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
@@ -173,3 +180,8 @@ def _optional(value: object, key: str) -> str | None:
     if not isinstance(value, str):
         raise ConfigError(f"[tool.newsdata.dataset] {key}: a string")
     return value
+
+
+def default_name(folder: Path) -> str:
+    """The dataset name a data repository in `folder` gets when none is configured."""
+    return _slug(folder.name)

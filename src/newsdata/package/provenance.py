@@ -9,7 +9,17 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["GitQuery", "GitState", "created_at", "library_versions"]
+from newsdata.config import Settings
+from newsdata.errors import UncommittedInputsError
+
+__all__ = [
+    "GitQuery",
+    "GitState",
+    "created_at",
+    "library_versions",
+    "release_inputs",
+    "require_committed",
+]
 
 
 @dataclass(frozen=True)
@@ -19,6 +29,7 @@ class GitState:
     commit: str | None
     dirty: bool | None
     commit_time: int | None
+    changes: tuple[str, ...] = ()  # `git status --porcelain` lines: what makes it dirty
 
 
 class GitQuery:
@@ -46,6 +57,7 @@ class GitQuery:
             commit,
             bool(status) if status is not None else None,
             int(when) if when and when.isdigit() else None,
+            tuple(line.strip() for line in status.splitlines()) if status else (),
         )
 
     def close(self) -> None:
@@ -79,6 +91,46 @@ def _finish(run: subprocess.Popen[str] | None) -> str | None:
         run.communicate()
         return None
     return out.strip() if run.returncode == 0 else None
+
+
+def release_inputs(root: Path, settings: Settings) -> tuple[str, ...]:
+    """What feeds a release, as git pathspecs: the corpus, the configuration, the registries."""
+    registries = [
+        os.path.relpath(path.resolve(), root)
+        for path in settings.registry_files
+        if path.resolve().is_relative_to(root)
+    ]
+    return (settings.raw, "pyproject.toml", *registries)
+
+
+_SHOWN_CHANGES = 10
+
+
+def require_committed(git: GitState, root: Path) -> None:
+    """Refuse a release whose inputs are not all committed: it could not name its source.
+
+    Outside a git repository (or without git, or before the first commit) nothing is
+    committed, so that is refused too: provenance.json would have no commit to name.
+    """
+    advice = 'pass --allow-dirty to release anyway (provenance.json then says "dirty": true)'
+    if git.commit is None:
+        raise UncommittedInputsError(
+            f"{root} has no git commit (not a git repository, no commit yet, or no git): "
+            f"a release names the commit it was built from; commit the corpus, or {advice}"
+        )
+    if git.dirty is None:
+        raise UncommittedInputsError(
+            f"git could not say whether the release's inputs are committed; {advice}"
+        )
+    if git.dirty:
+        shown = [f"  {line}" for line in git.changes[:_SHOWN_CHANGES]]
+        if len(git.changes) > _SHOWN_CHANGES:
+            shown.append(f"  ... and {len(git.changes) - _SHOWN_CHANGES} more")
+        raise UncommittedInputsError(
+            "the release's inputs have uncommitted changes (`git status`):\n"
+            + "\n".join(shown)
+            + f"\ncommit them, or {advice}"
+        )
 
 
 def created_at(git: GitState) -> dt.datetime:
