@@ -224,8 +224,13 @@ class _Plan:
 def _write(root: Path, out: Path, plan: _Plan, jobs: int, spool: RecordSpool) -> Release:
     meta, version, inputs, report = plan.meta, plan.version, plan.inputs, plan.report
     name = f"{meta.name}-{version}"
-    out.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{name}.building-", dir=out))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=f".{name}.building-", dir=out))
+    except OSError as error:
+        raise ReleaseError(
+            f"cannot make a folder in {out} ({error.strerror or error}): nothing was written"
+        ) from error
     try:
         folder = scratch / name
         git = plan.git

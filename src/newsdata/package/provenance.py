@@ -9,6 +9,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsdata.git import git_command
+
 __all__ = ["GitQuery", "GitState", "created_at", "library_versions"]
 
 
@@ -52,14 +54,13 @@ class GitQuery:
         """Stop and reap whatever git is still running (a build that stopped early)."""
         for run in self._runs:
             if run is not None and run.returncode is None:  # not read by result()
-                run.kill()
-                run.communicate()
+                _stop(run)
 
 
 def _start(root: Path, *args: str) -> subprocess.Popen[str] | None:
     try:
         return subprocess.Popen(
-            ["git", "-C", str(root), *args],
+            git_command(root, *args),
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             stdin=subprocess.DEVNULL,
@@ -75,10 +76,20 @@ def _finish(run: subprocess.Popen[str] | None) -> str | None:
     try:
         out, _ = run.communicate(timeout=60)
     except subprocess.TimeoutExpired:
-        run.kill()
-        run.communicate()
+        _stop(run)
         return None
     return out.strip() if run.returncode == 0 else None
+
+
+def _stop(run: subprocess.Popen[str]) -> None:
+    """End a git still running, as gently as it allows: SIGTERM lets git remove any lock file
+    it holds (SIGKILL would not); only a git that ignores it for seconds is killed."""
+    run.terminate()
+    try:
+        run.communicate(timeout=5)
+    except subprocess.TimeoutExpired:
+        run.kill()
+        run.communicate()
 
 
 def created_at(git: GitState) -> dt.datetime:

@@ -1,0 +1,60 @@
+"""`newsdata package` when things go wrong: git locks, stale builds, unrecordable files."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsdata.cli import cli
+from newsdata.package import build_release
+from newsdata.pipeline import RunOptions
+from tests.factory import DATASET_PYPROJECT, article, data_repo, git
+
+OPTIONS = RunOptions(use_cache=False, jobs=1)
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A committed data repository with five articles, the working directory."""
+    root = data_repo(tmp_path / "repo", DATASET_PYPROJECT, [article(n) for n in range(5)])
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    return root
+
+
+def test_package_asks_git_without_taking_its_index_lock(repo: Path) -> None:
+    # Files whose times changed but not their content (a checkout, a touch): a plain
+    # `git status` refreshes their entries in .git/index, under .git/index.lock. Asked with
+    # no optional locks, git leaves the index (and its lock) alone.
+    for path in (repo / "raw").rglob("*.txt"):
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    index = (repo / ".git" / "index").read_bytes()
+    release = build_release("1.0", repo / "dist", options=OPTIONS, root=repo)
+    assert (repo / ".git" / "index").read_bytes() == index
+    provenance = json.loads((release.path / "provenance.json").read_text())
+    assert provenance["git"] == {"commit": git(repo, "rev-parse", "HEAD"), "dirty": False}
+
+
+def test_package_works_while_another_git_holds_the_index_lock(repo: Path) -> None:
+    lock = repo / ".git" / "index.lock"
+    lock.write_bytes(b"")  # as a `git commit` running beside it would hold it
+    release = build_release("1.0", repo / "dist", options=OPTIONS, root=repo)
+    provenance = json.loads((release.path / "provenance.json").read_text())
+    assert provenance["git"] == {"commit": git(repo, "rev-parse", "HEAD"), "dirty": False}
+    assert lock.read_bytes() == b""  # the other git's lock, untouched
+    lock.unlink()
+
+
+def test_a_package_that_cannot_write_leaves_no_lock_in_the_repository(repo: Path) -> None:
+    (repo / "a-file").write_text("not a folder\n")
+    result = CliRunner().invoke(cli, ["package", "--version", "1.0", "--out", "a-file/dist"])
+    assert result.exit_code == 2
+    assert "a-file" in result.output
+    assert "nothing was written" in result.output
+    assert "Traceback" not in result.output
+    assert not (repo / ".git" / "index.lock").exists()
+    assert git(repo, "status", "--porcelain") == "?? a-file"
