@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from newsdata.cli import cli
+from newsdata.errors import UnrecordableFileError
 from newsdata.package import build_release
 from newsdata.pipeline import RunOptions
-from tests.factory import DATASET_PYPROJECT, article, data_repo, git
+from tests.factory import DATASET_PYPROJECT, article, commit, data_repo, git
 
 OPTIONS = RunOptions(use_cache=False, jobs=1)
 
@@ -58,3 +60,43 @@ def test_a_package_that_cannot_write_leaves_no_lock_in_the_repository(repo: Path
     assert "Traceback" not in result.output
     assert not (repo / ".git" / "index.lock").exists()
     assert git(repo, "status", "--porcelain") == "?? a-file"
+
+
+def _with_impossible_date(tmp_path: Path, config: str) -> Path:
+    texts = [article(0), article(1).replace("April 06, 2013", "February 30, 2013")]
+    root = data_repo(tmp_path / "dated", config + DATASET_PYPROJECT, texts)
+    (root / "raw" / "site" / "1.txt").rename(root / "raw" / "bad.txt")
+    commit(root, "bad.txt")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("config", "how"),
+    [
+        ('[tool.newsdata]\nignore = ["ND303"]\n', "is ignored by your configuration"),
+        (
+            '[tool.newsdata.severity]\nND303 = "warning"\n',
+            "is only a warning in your configuration",
+        ),
+    ],
+)
+def test_a_file_hidden_rules_keep_from_being_a_record_is_named_with_the_rule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str, how: str
+) -> None:
+    root = _with_impossible_date(tmp_path, config)
+    monkeypatch.chdir(root)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["validate", "raw"]).exit_code == 0
+    result = runner.invoke(cli, ["package", "--version", "1.0"])
+    assert result.exit_code == 1
+    assert "raw/bad.txt cannot become a record: ND303 impossible-date (line 5:" in result.output
+    assert how in result.output
+    assert "the record needs a valid date" in result.output
+    assert "changed while packaging" not in result.output
+    assert not (root / "dist").exists() or list((root / "dist").iterdir()) == []
+
+
+def test_the_error_for_a_file_without_record_crosses_processes_with_its_path() -> None:
+    error = pickle.loads(pickle.dumps(UnrecordableFileError("raw/bad.txt")))
+    assert isinstance(error, UnrecordableFileError)
+    assert error.path == "raw/bad.txt"

@@ -13,6 +13,7 @@ __all__ = [
     "PathNotFoundError",
     "ReleaseError",
     "ReleaseRefusedError",
+    "UnrecordableFileError",
     "UsageError",
     "ValidationFailedError",
 ]
@@ -40,6 +41,18 @@ class ReleaseRefusedError(NewsdataError):
 
 class ReleaseError(NewsdataError):
     """Building or reading a release failed; nothing was left half-written."""
+
+
+class UnrecordableFileError(ReleaseError):
+    """A file that passed validation makes no record (the caller says why)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path} makes no record")
+        self.path = path
+
+    def __reduce__(self) -> tuple[type[UnrecordableFileError], tuple[str]]:
+        # Raised in packaging's worker processes: pickled as its path, not its message.
+        return UnrecordableFileError, (self.path,)
 
 
 class ValidationFailedError(NewsdataError):

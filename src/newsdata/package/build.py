@@ -22,7 +22,12 @@ from typing import Any
 from newsdata.config import Settings
 from newsdata.diagnostics import Report
 from newsdata.discovery import encodable, printable
-from newsdata.errors import ReleaseError, ReleaseRefusedError, ValidationFailedError
+from newsdata.errors import (
+    ReleaseError,
+    ReleaseRefusedError,
+    UnrecordableFileError,
+    ValidationFailedError,
+)
 from newsdata.model import SCHEMA_VERSION
 from newsdata.package.archive import ReleaseZip
 from newsdata.package.card import card_markdown
@@ -40,6 +45,7 @@ from newsdata.package.tables import (
     Input,
     write_tables,
 )
+from newsdata.package.unrecordable import unrecordable_reason
 from newsdata.package.version import Version, check_new_version, existing_releases
 from newsdata.parallel import default_jobs
 from newsdata.pipeline import Run, RunOptions, run, source_path
@@ -105,7 +111,12 @@ def build_release(
         del checked  # every file's validation result: only the inputs are needed from here
         jobs = options.jobs or default_jobs()
         plan = _Plan(meta, wanted, previous, existing, inputs, report, git.result())
-        return _write(root, out, plan, jobs, spool)
+        try:
+            return _write(root, out, plan, jobs, spool)
+        except UnrecordableFileError as error:
+            validated = next(i.sha256 for i in inputs if i.path == error.path)
+            reason = unrecordable_reason(root, error.path, settings, validated)
+            raise ReleaseRefusedError(reason) from error
 
 
 class _Sink:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsdata.engine import record
-from newsdata.errors import ReleaseError
+from newsdata.errors import UnrecordableFileError
 from newsdata.model import SCHEMA_VERSION, Article
 from newsdata.rawtext import parse_text
 from newsdata.reading import decode
@@ -89,7 +89,7 @@ def read_article(root: Path, relative: str) -> Article:
     try:
         return record(parse_text(text), relative, hashlib.sha256(data).hexdigest())
     except (ValueError, ValidationError) as error:
-        raise ReleaseError(f"{relative} changed while packaging: it no longer parses") from error
+        raise UnrecordableFileError(relative) from error
 
 
 def record_values(root: Path, paths: Sequence[str]) -> list[tuple[Any, ...]]:
