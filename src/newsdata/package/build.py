@@ -1,7 +1,8 @@
 """`newsdata package`: validate, then write an immutable, reproducible, versioned release.
 
 Everything is written in a temporary folder beside the target and renamed into place at the
-end, so a failed or interrupted build (an error, a full disk, Ctrl-C) leaves nothing behind.
+end, so a failed or interrupted build (an error, a full disk, Ctrl-C) leaves nothing behind
+(and the folder of a build killed outright is removed by the next one: see scratch.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import importlib
 import itertools
 import json
 import shutil
-import tempfile
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -36,6 +36,7 @@ from newsdata.package.croissant import croissant_metadata
 from newsdata.package.descriptor import datapackage, file_facts
 from newsdata.package.metadata import DatasetMetadata, load_metadata
 from newsdata.package.provenance import GitQuery, GitState, created_at, library_versions
+from newsdata.package.scratch import make_scratch, remove_abandoned
 from newsdata.package.spool import RecordSpool
 from newsdata.package.stats import ReleaseStats
 from newsdata.package.tables import (
@@ -237,7 +238,8 @@ def _write(root: Path, out: Path, plan: _Plan, jobs: int, spool: RecordSpool) ->
     name = f"{meta.name}-{version}"
     try:
         out.mkdir(parents=True, exist_ok=True)
-        scratch = Path(tempfile.mkdtemp(prefix=f".{name}.building-", dir=out))
+        remove_abandoned(out)
+        scratch = make_scratch(out, name)
     except OSError as error:
         raise ReleaseError(
             f"cannot make a folder in {out} ({error.strerror or error}): nothing was written"
@@ -271,8 +273,6 @@ def _write(root: Path, out: Path, plan: _Plan, jobs: int, spool: RecordSpool) ->
             archive.add(archive.remaining(DATA_FILES))
         target, archive_path = out / name, out / f"{name}.zip"
         _move_into_place(folder, target, scratch / f"{name}.zip", archive_path)
-    except KeyboardInterrupt:
-        raise ReleaseError("interrupted: nothing was written") from None
     except OSError as error:
         raise ReleaseError(f"writing the release failed ({error}): nothing was written") from error
     finally:

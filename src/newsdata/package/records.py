@@ -115,9 +115,9 @@ def record_chunks(
         for chunk in chunks:
             yield _packed(root, chunk, buckets)
         return
-    from newsdata.parallel import freeze_inherited_heap, worker_context
+    from newsdata.parallel import start_pool, worker_context
 
-    pool = worker_context().Pool(min(jobs, len(chunks)), freeze_inherited_heap)
+    pool = start_pool(worker_context(), min(jobs, len(chunks)))
     window = jobs + 1  # chunks in flight: memory stays bounded however large the corpus
     try:
         pending: deque[AsyncResult[PackedRecords]] = deque()
