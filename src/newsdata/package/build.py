@@ -36,7 +36,7 @@ from newsdata.package.croissant import croissant_metadata
 from newsdata.package.descriptor import datapackage, file_facts
 from newsdata.package.metadata import DatasetMetadata, load_metadata
 from newsdata.package.provenance import GitQuery, GitState, created_at, library_versions
-from newsdata.package.scratch import make_scratch, remove_abandoned
+from newsdata.package.scratch import make_scratch, remove_abandoned, scratch_path
 from newsdata.package.spool import RecordSpool
 from newsdata.package.stats import ReleaseStats
 from newsdata.package.tables import (
@@ -239,18 +239,19 @@ def _write(root: Path, out: Path, plan: _Plan, jobs: int, spool: RecordSpool) ->
     try:
         out.mkdir(parents=True, exist_ok=True)
         remove_abandoned(out)
-        scratch = make_scratch(out, name)
     except OSError as error:
         raise ReleaseError(
             f"cannot make a folder in {out} ({error.strerror or error}): nothing was written"
         ) from error
+    scratch = scratch_path(out, name)
     try:
+        make_scratch(scratch)
         folder = scratch / name
         git = plan.git
         moment = created_at(git)
         created = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
         with (
-            contextlib.closing(ReleaseZip(folder, scratch / f"{name}.zip", moment)) as archive,
+            ReleaseZip(folder, scratch / f"{name}.zip", moment) as archive,
             ThreadPoolExecutor(2) as helpers,
         ):
             # The zip holds the data files first (sorted: the CSV, then the Parquet file), then

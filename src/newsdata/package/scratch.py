@@ -12,22 +12,30 @@ import contextlib
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
-import tempfile
 from pathlib import Path
 
-__all__ = ["make_scratch", "remove_abandoned"]
+__all__ = ["make_scratch", "remove_abandoned", "scratch_path"]
 
 _MARKER = ".builder.json"
 _SCRATCH = re.compile(r"\..+\.building-(\d+)-[^/]+")
 
 
-def make_scratch(out: Path, name: str) -> Path:
-    """A new, empty build folder for release `name` in `out`, marked with its builder."""
-    scratch = Path(tempfile.mkdtemp(prefix=f".{name}.building-{os.getpid()}-", dir=out))
+def scratch_path(out: Path, name: str) -> Path:
+    """Where to build release `name` in `out`: a new name, not made yet.
+
+    Named before it is made, so that the builder can remove it however it stops: a Ctrl-C
+    while it is being made (between mkdir and its name being known) would otherwise leave it.
+    """
+    return out / f".{name}.building-{os.getpid()}-{secrets.token_hex(8)}"
+
+
+def make_scratch(scratch: Path) -> None:
+    """Make the build folder, marked with its builder (see `_abandoned`)."""
+    scratch.mkdir(mode=0o700)
     (scratch / _MARKER).write_text(json.dumps(_builder()), encoding="utf-8")
-    return scratch
 
 
 def remove_abandoned(out: Path) -> list[Path]:
