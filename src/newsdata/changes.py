@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 from newsdata.errors import ConfigError
+from newsdata.git import git_command
 
 __all__ = ["changed_files"]
 
@@ -13,7 +14,7 @@ __all__ = ["changed_files"]
 def _git(root: Path, *args: str) -> list[str]:
     try:
         done = subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, check=False, timeout=120
+            git_command(root, *args), capture_output=True, check=False, timeout=120
         )
     except (OSError, subprocess.TimeoutExpired) as error:
         raise ConfigError(f"cannot run git: {error}") from error

@@ -18,11 +18,12 @@ from newsdata.report.text import plural
 if TYPE_CHECKING:
     from newsdata.diagnostics import Report
 
-__all__ = ["EXIT_CLEAN", "EXIT_FINDINGS", "EXIT_USAGE", "cli", "main"]
+__all__ = ["EXIT_CLEAN", "EXIT_FINDINGS", "EXIT_INTERRUPTED", "EXIT_USAGE", "cli", "main"]
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # the shell's code for a command ended by SIGINT (128 + 2)
 
 _FORMATS = ("text", "json", "github", "sarif")
 _TEXT_OR_JSON = click.option(
@@ -80,8 +81,8 @@ class _Group(click.Group):
             click.echo(f"Error: {error}", err=True)
             ctx.exit(EXIT_USAGE)
         except KeyboardInterrupt:
-            click.echo("Error: interrupted", err=True)
-            ctx.exit(EXIT_USAGE)
+            click.echo("Interrupted.", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
             # The reader went away (`newsdata rules | head`): stop quietly, as Unix tools do.
             devnull = os.open(os.devnull, os.O_WRONLY)

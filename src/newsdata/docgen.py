@@ -83,7 +83,7 @@ def cli_markdown() -> str:
     out = [_HEADER, "# Command-line reference\n\n"]
     out.append(
         "Exit codes: 0 clean, 1 findings (errors, or warnings under `--strict`), "
-        "2 usage or configuration error.\n"
+        "2 usage or configuration error, 130 interrupted (Ctrl-C).\n"
     )
     ctx = cli.make_context("newsdata", [], resilient_parsing=True)
     ctx.terminal_width = ctx.max_content_width = 100

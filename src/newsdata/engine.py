@@ -39,6 +39,7 @@ __all__ = [
     "check_batch",
     "parse",
     "record",
+    "record_gaps",
     "verdict_versions",
 ]
 
@@ -352,7 +353,7 @@ def record(doc: Document, path: str, sha256: str) -> Article:
     from newsdata.model import Article
 
     if doc.title is None or doc.published is None or doc.publication is None:
-        raise ValueError("a required part (title, date or publication) is missing")
+        raise ValueError(f"the record needs {' and '.join(record_gaps(doc))}")
     return Article.create(
         title=doc.title.text,
         authors=doc.authors,
@@ -363,3 +364,13 @@ def record(doc: Document, path: str, sha256: str) -> Article:
         source_path=path,
         source_sha256=sha256,
     )
+
+
+def record_gaps(doc: Document) -> list[str]:
+    """What a record needs that the parsed file lacks (each as `a title`, `a valid date`...)."""
+    needed = (
+        ("a title", doc.title),
+        ("a valid date", doc.published),
+        ("a publication", doc.publication),
+    )
+    return [part for part, found in needed if found is None]

@@ -15,6 +15,7 @@ __all__ = [
     "ReleaseError",
     "ReleaseRefusedError",
     "UncommittedInputsError",
+    "UnrecordableFileError",
     "UsageError",
     "ValidationFailedError",
 ]
@@ -50,6 +51,18 @@ class ReleaseError(NewsdataError):
 
 class UncommittedInputsError(UsageError):
     """A release's inputs differ from the commit it would name (pass allow_dirty to go on)."""
+
+
+class UnrecordableFileError(ReleaseError):
+    """A file that passed validation makes no record (the caller says why)."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path} makes no record")
+        self.path = path
+
+    def __reduce__(self) -> tuple[type[UnrecordableFileError], tuple[str]]:
+        # Raised in packaging's worker processes: pickled as its path, not its message.
+        return UnrecordableFileError, (self.path,)
 
 
 class ValidationFailedError(NewsdataError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,15 @@ from newsdata.results import FileResult, PackedRecords, RecordSink, pack_records
 if TYPE_CHECKING:
     from multiprocessing.sharedctypes import Synchronized
 
-__all__ = ["BATCH_SIZE", "default_jobs", "freeze_inherited_heap", "run_batches", "worker_context"]
+__all__ = [
+    "BATCH_SIZE",
+    "default_jobs",
+    "ignore_interrupts",
+    "run_batches",
+    "start_pool",
+    "start_worker",
+    "worker_context",
+]
 
 #: Files per task: large enough to amortise inter-process traffic and numpy calls, small
 #: enough that memory stays flat and the progress bar moves.
@@ -36,11 +45,43 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def freeze_inherited_heap() -> None:
-    """A forked worker inherits the parent's heap (every path of the run): freezing it keeps
-    the cyclic collector from walking (and copying, page by page) those objects again and
-    again."""
+def ignore_interrupts() -> None:
+    """In a worker process: Ctrl-C is the parent's alone. It ends the pool (pool.terminate)
+    and says "Interrupted." once; a worker that took the SIGINT too would print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # blocked by start_pool while forking
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def start_worker() -> None:
+    """A pool's plain initializer: interrupts ignored, and the inherited heap frozen.
+
+    A forked worker inherits the parent's heap (every path of the run): freezing it keeps the
+    cyclic collector from walking (and copying, page by page) those objects again and again.
+    """
+    ignore_interrupts()
     gc.freeze()
+
+
+def start_pool(
+    context: multiprocessing.context.BaseContext,
+    processes: int,
+    initializer: Callable[..., None] = start_worker,
+    initargs: tuple[object, ...] = (),
+) -> multiprocessing.pool.Pool:
+    """A pool of worker processes that never see Ctrl-C (see start_worker).
+
+    SIGINT stays blocked while the workers are forked: one that came before its initializer
+    ran would still have Python's handler. A Ctrl-C meanwhile waits, and reaches this process
+    once the pool exists.
+    """
+    if not hasattr(signal, "pthread_sigmask"):  # not on POSIX
+        return context.Pool(processes, initializer, initargs)
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        return context.Pool(processes, initializer, initargs)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _initialize(
@@ -52,6 +93,7 @@ def _initialize(
     claimed: Synchronized[int] | None = None,
 ) -> None:
     global _WORKER
+    ignore_interrupts()
     _WORKER = (Validator(settings, defer_volatile=True), signatures, records, known)
     if files and claimed is not None:
         with claimed.get_lock():  # each worker takes a file of its own
@@ -59,7 +101,7 @@ def _initialize(
             claimed.value += 1
         if index < len(files):
             _SPOOL_FILE[:] = [*files[index], 0]
-    freeze_inherited_heap()
+    gc.freeze()  # see start_worker
     gc.disable()  # per-file garbage is acyclic: the collector runs every 64 batches only
 
 
@@ -158,7 +200,7 @@ def run_batches(
     setup: tuple[object, ...] = (settings, signatures, wanted, known)
     if records is not None and context.get_start_method() == "fork":  # descriptors inherited
         setup = (*setup, records.worker_files(workers), context.Value("i", 0))
-    pool = context.Pool(workers, _initialize, setup)
+    pool = start_pool(context, workers, _initialize, setup)
     try:
         mapped = pool.imap(_work, batches)
         yield from _handed_over(zip(batches, mapped, strict=True), records, progress)

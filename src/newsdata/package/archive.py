@@ -28,7 +28,17 @@ class ReleaseZip:
     def __init__(self, folder: Path, target: Path, created: dt.datetime) -> None:
         self._folder = folder
         self._stamp = max(created, dt.datetime(1980, 1, 1, tzinfo=dt.UTC)).timetuple()[:6]
-        self._archive = zipfile.ZipFile(target, "w", compresslevel=_LEVEL)
+        self._file = target.open("wb")
+        self._archive = zipfile.ZipFile(self._file, "w", compresslevel=_LEVEL)
+
+    def __enter__(self) -> ReleaseZip:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.discard()
 
     def add(self, relatives: Sequence[str]) -> None:
         """Add these files of the folder (paths relative to it, with / separators), in order."""
@@ -55,4 +65,15 @@ class ReleaseZip:
 
     def close(self) -> None:
         """Write the central directory and close the file."""
-        self._archive.close()
+        try:
+            self._archive.close()
+        finally:
+            self._file.close()
+
+    def discard(self) -> None:
+        """Close the file unfinished (the build failed or was interrupted: its folder goes).
+
+        Even mid-entry: a Ctrl-C inside zipfile's writing of an entry leaves it with an open
+        handle, and closing it then raises (at once, or later from its __del__)."""
+        self._archive.fp = None  # ZipFile.close(), its __del__'s too, then does nothing
+        self._file.close()

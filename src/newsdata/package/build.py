@@ -1,7 +1,8 @@
 """`newsdata package`: validate, then write an immutable, reproducible, versioned release.
 
 Everything is written in a temporary folder beside the target and renamed into place at the
-end, so a failed or interrupted build (an error, a full disk, Ctrl-C) leaves nothing behind.
+end, so a failed or interrupted build (an error, a full disk, Ctrl-C) leaves nothing behind
+(and the folder of a build killed outright is removed by the next one: see scratch.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import importlib
 import itertools
 import json
 import shutil
-import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -22,7 +22,12 @@ from typing import Any
 from newsdata.config import Settings
 from newsdata.diagnostics import Report
 from newsdata.discovery import encodable, printable
-from newsdata.errors import ReleaseError, ReleaseRefusedError, ValidationFailedError
+from newsdata.errors import (
+    ReleaseError,
+    ReleaseRefusedError,
+    UnrecordableFileError,
+    ValidationFailedError,
+)
 from newsdata.model import SCHEMA_VERSION
 from newsdata.package.archive import ReleaseZip
 from newsdata.package.card import card_markdown
@@ -39,6 +44,7 @@ from newsdata.package.provenance import (
     release_inputs,
     require_committed,
 )
+from newsdata.package.scratch import make_scratch, remove_abandoned, scratch_path
 from newsdata.package.spool import RecordSpool
 from newsdata.package.stats import ReleaseStats
 from newsdata.package.tables import (
@@ -48,9 +54,11 @@ from newsdata.package.tables import (
     Input,
     write_tables,
 )
+from newsdata.package.unrecordable import unrecordable_reason
 from newsdata.package.version import Version
 from newsdata.parallel import default_jobs
 from newsdata.pipeline import Run, RunOptions, run, source_path
+from newsdata.report.text import plural
 from newsdata.results import PackedRecords
 from newsdata.root import find_root
 from newsdata.schema import table_schema
@@ -111,7 +119,7 @@ def build_release(
         report = checked.report
         if report.errors:
             raise ValidationFailedError(
-                f"the corpus has {report.errors} error(s): nothing written", report
+                f"the corpus has {plural(report.errors, 'error')}: nothing written", report
             )
         inputs = _inputs(checked)
         if not inputs:
@@ -129,7 +137,12 @@ def build_release(
             history = choose_previous(wanted, out, meta.name, named)
             _check_history(wanted, history)
             plan = _Plan(meta, wanted, history, inputs, report, state)
-            return _write(root, out, plan, jobs, spool)
+            try:
+                return _write(root, out, plan, jobs, spool)
+            except UnrecordableFileError as error:
+                validated = next(i.sha256 for i in inputs if i.path == error.path)
+                reason = unrecordable_reason(root, error.path, settings, validated)
+                raise ReleaseRefusedError(reason) from error
 
 
 def _check_history(wanted: Version, history: History) -> None:
@@ -238,15 +251,22 @@ class _Plan:
 def _write(root: Path, out: Path, plan: _Plan, jobs: int, spool: RecordSpool) -> Release:
     meta, version, inputs, report = plan.meta, plan.version, plan.inputs, plan.report
     name = f"{meta.name}-{version}"
-    out.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{name}.building-", dir=out))
     try:
+        out.mkdir(parents=True, exist_ok=True)
+        remove_abandoned(out)
+    except OSError as error:
+        raise ReleaseError(
+            f"cannot make a folder in {out} ({error.strerror or error}): nothing was written"
+        ) from error
+    scratch = scratch_path(out, name)
+    try:
+        make_scratch(scratch)
         folder = scratch / name
         git = plan.git
         moment = created_at(git)
         created = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
         with (
-            contextlib.closing(ReleaseZip(folder, scratch / f"{name}.zip", moment)) as archive,
+            ReleaseZip(folder, scratch / f"{name}.zip", moment) as archive,
             ThreadPoolExecutor(2) as helpers,
         ):
             # The zip holds the data files first (sorted: the CSV, then the Parquet file), then
@@ -269,8 +289,6 @@ def _write(root: Path, out: Path, plan: _Plan, jobs: int, spool: RecordSpool) ->
             archive.add(archive.remaining(DATA_FILES))
         target, archive_path = out / name, out / f"{name}.zip"
         _move_into_place(folder, target, scratch / f"{name}.zip", archive_path)
-    except KeyboardInterrupt:
-        raise ReleaseError("interrupted: nothing was written") from None
     except OSError as error:
         raise ReleaseError(f"writing the release failed ({error}): nothing was written") from error
     finally:

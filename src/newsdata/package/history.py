@@ -117,14 +117,19 @@ def release_lock(out: Path, on_wait: Callable[[Path], None] | None = None) -> It
     """
     from filelock import FileLock, Timeout
 
-    out.mkdir(parents=True, exist_ok=True)
     lock = FileLock(out / LOCK_FILE)
     try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        if on_wait is not None:
-            on_wait(out / LOCK_FILE)
-        lock.acquire()
+        out.mkdir(parents=True, exist_ok=True)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            if on_wait is not None:
+                on_wait(out / LOCK_FILE)
+            lock.acquire()
+    except OSError as error:
+        raise ReleaseError(
+            f"cannot make a folder in {out} ({error.strerror or error}): nothing was written"
+        ) from error
     try:
         yield
     finally:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from newsdata.config import Settings
 from newsdata.errors import UncommittedInputsError
+from newsdata.git import git_command
 
 __all__ = [
     "GitQuery",
@@ -64,14 +65,13 @@ class GitQuery:
         """Stop and reap whatever git is still running (a build that stopped early)."""
         for run in self._runs:
             if run is not None and run.returncode is None:  # not read by result()
-                run.kill()
-                run.communicate()
+                _stop(run)
 
 
 def _start(root: Path, *args: str) -> subprocess.Popen[str] | None:
     try:
         return subprocess.Popen(
-            ["git", "-C", str(root), *args],
+            git_command(root, *args),
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             stdin=subprocess.DEVNULL,
@@ -87,8 +87,7 @@ def _finish(run: subprocess.Popen[str] | None) -> str | None:
     try:
         out, _ = run.communicate(timeout=60)
     except subprocess.TimeoutExpired:
-        run.kill()
-        run.communicate()
+        _stop(run)
         return None
     return out.strip() if run.returncode == 0 else None
 
@@ -131,6 +130,17 @@ def require_committed(git: GitState, root: Path) -> None:
             + "\n".join(shown)
             + f"\ncommit them, or {advice}"
         )
+
+
+def _stop(run: subprocess.Popen[str]) -> None:
+    """End a git still running, as gently as it allows: SIGTERM lets git remove any lock file
+    it holds (SIGKILL would not); only a git that ignores it for seconds is killed."""
+    run.terminate()
+    try:
+        run.communicate(timeout=5)
+    except subprocess.TimeoutExpired:
+        run.kill()
+        run.communicate()
 
 
 def created_at(git: GitState) -> dt.datetime:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsdata.engine import record
-from newsdata.errors import ReleaseError
+from newsdata.errors import UnrecordableFileError
 from newsdata.model import SCHEMA_VERSION, Article
 from newsdata.rawtext import parse_text
 from newsdata.reading import decode
@@ -89,7 +89,7 @@ def read_article(root: Path, relative: str) -> Article:
     try:
         return record(parse_text(text), relative, hashlib.sha256(data).hexdigest())
     except (ValueError, ValidationError) as error:
-        raise ReleaseError(f"{relative} changed while packaging: it no longer parses") from error
+        raise UnrecordableFileError(relative) from error
 
 
 def record_values(root: Path, paths: Sequence[str]) -> list[tuple[Any, ...]]:
@@ -115,9 +115,9 @@ def record_chunks(
         for chunk in chunks:
             yield _packed(root, chunk, buckets)
         return
-    from newsdata.parallel import freeze_inherited_heap, worker_context
+    from newsdata.parallel import start_pool, worker_context
 
-    pool = worker_context().Pool(min(jobs, len(chunks)), freeze_inherited_heap)
+    pool = start_pool(worker_context(), min(jobs, len(chunks)))
     window = jobs + 1  # chunks in flight: memory stays bounded however large the corpus
     try:
         pending: deque[AsyncResult[PackedRecords]] = deque()
