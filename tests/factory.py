@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 _WORDS = (
     "government minister parliament election budget river city council school hospital court "
     "report police market company bank energy climate water storm harvest festival museum "
@@ -75,6 +77,15 @@ def data_repo(root: Path, pyproject: str, texts: list[str]) -> Path:
         (root / "raw" / "site" / f"{number}.txt").write_text(text, "utf-8")
     commit(root)
     return root
+
+
+def working_repo(root: Path, count: int, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A committed data repository with `count` articles, made the working directory, with
+    SOURCE_DATE_EPOCH unset (releases take their time from the commit)."""
+    made = data_repo(root, DATASET_PYPROJECT, [article(n) for n in range(count)])
+    monkeypatch.chdir(made)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    return made
 
 
 #: A data repository's dataset table, for tests that build releases.

@@ -19,7 +19,7 @@ from newsdata.errors import ReleaseRefusedError, UncommittedInputsError, UsageEr
 from newsdata.package import build_release
 from newsdata.package.history import LOCK_FILE
 from newsdata.pipeline import RunOptions
-from tests.factory import DATASET_PYPROJECT, article, commit, data_repo, git
+from tests.factory import DATASET_PYPROJECT, article, commit, git, working_repo
 
 OPTIONS = RunOptions(use_cache=False, jobs=1)
 
@@ -27,10 +27,7 @@ OPTIONS = RunOptions(use_cache=False, jobs=1)
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A committed data repository with three articles."""
-    root = data_repo(tmp_path / "repo", DATASET_PYPROJECT, [article(n) for n in range(3)])
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    return root
+    return working_repo(tmp_path / "repo", 3, monkeypatch)
 
 
 def _changelog(release: Path) -> str:

@@ -78,6 +78,10 @@ def _interrupted(
     return subprocess.CompletedProcess(run.args, run.returncode, out, err)
 
 
+#: `newsdata package` on the test corpus (not a git repository), into the folder appended.
+PACKAGE = ["package", "--version", "1.0", "--jobs", "2", "--no-cache", "--allow-dirty", "--out"]
+
+
 def _building(out: Path) -> list[str]:
     return [p.name for p in out.iterdir() if ".building-" in p.name] if out.exists() else []
 
@@ -95,17 +99,7 @@ def test_ctrl_c_during_validate_ends_with_one_line_and_exit_130(corpus: Path) ->
 def test_ctrl_c_while_package_validates_leaves_nothing(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     done = _interrupted(
-        [
-            "package",
-            "--version",
-            "1.0",
-            "--jobs",
-            "2",
-            "--no-cache",
-            "--allow-dirty",
-            "--out",
-            str(out),
-        ],
+        [*PACKAGE, str(out)],
         corpus,
         lambda pid: len(_workers(pid)) >= 2,
     )
@@ -119,17 +113,7 @@ def test_ctrl_c_while_package_writes_removes_its_building_folder(
 ) -> None:
     out = tmp_path / "out"
     done = _interrupted(
-        [
-            "package",
-            "--version",
-            "1.0",
-            "--jobs",
-            "2",
-            "--no-cache",
-            "--allow-dirty",
-            "--out",
-            str(out),
-        ],
+        [*PACKAGE, str(out)],
         corpus,
         lambda pid: bool(_building(out)),
     )

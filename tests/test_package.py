@@ -34,6 +34,7 @@ from tests.factory import (
     data_repo,
     frictionless_validate,
     git,
+    working_repo,
 )
 
 PYPROJECT = DATASET_PYPROJECT
@@ -43,10 +44,7 @@ OPTIONS = RunOptions(use_cache=False, jobs=1)
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A committed data repository with five articles."""
-    root = data_repo(tmp_path / "repo", PYPROJECT, [article(n) for n in range(5)])
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    return root
+    return working_repo(tmp_path / "repo", 5, monkeypatch)
 
 
 def _build(repo: Path, version: str = "1.0", out: str = "dist") -> Path:

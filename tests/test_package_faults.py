@@ -15,7 +15,7 @@ from newsdata.errors import UnrecordableFileError
 from newsdata.package import build_release
 from newsdata.package.history import LOCK_FILE
 from newsdata.pipeline import RunOptions
-from tests.factory import DATASET_PYPROJECT, article, commit, data_repo, git
+from tests.factory import DATASET_PYPROJECT, article, commit, data_repo, git, working_repo
 
 OPTIONS = RunOptions(use_cache=False, jobs=1)
 
@@ -23,10 +23,7 @@ OPTIONS = RunOptions(use_cache=False, jobs=1)
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A committed data repository with five articles, the working directory."""
-    root = data_repo(tmp_path / "repo", DATASET_PYPROJECT, [article(n) for n in range(5)])
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    return root
+    return working_repo(tmp_path / "repo", 5, monkeypatch)
 
 
 def test_package_asks_git_without_taking_its_index_lock(repo: Path) -> None:
