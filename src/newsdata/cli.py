@@ -351,9 +351,14 @@ def info(path: Path, fmt: str, no_verify: bool) -> None:
     import json
 
     from newsdata.dataset import open_release, release_info
+    from newsdata.errors import ReleaseDamagedError
 
-    with open_release(path, verify=not no_verify) as dataset:
-        facts = release_info(dataset)
+    try:
+        with open_release(path, verify=not no_verify) as dataset:
+            facts = release_info(dataset)
+    except ReleaseDamagedError as damage:  # a finding about the release, as `verify` says it
+        click.echo(f"Error: {damage}", err=True)
+        sys.exit(EXIT_FINDINGS)
     if fmt == "json":
         click.echo(json.dumps(facts, indent=2, ensure_ascii=False))
         return

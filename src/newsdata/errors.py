@@ -12,6 +12,7 @@ __all__ = [
     "ConfigError",
     "NewsdataError",
     "PathNotFoundError",
+    "ReleaseDamagedError",
     "ReleaseError",
     "ReleaseRefusedError",
     "UncommittedInputsError",
@@ -63,6 +64,16 @@ class UnrecordableFileError(ReleaseError):
     def __reduce__(self) -> tuple[type[UnrecordableFileError], tuple[str]]:
         # Raised in packaging's worker processes: pickled as its path, not its message.
         return UnrecordableFileError, (self.path,)
+
+
+class ReleaseDamagedError(ReleaseError):
+    """A release's files are damaged, missing, unreadable or not what its descriptor says."""
+
+    def __init__(
+        self, release: object, problems: list[str], summary: str = "release is damaged"
+    ) -> None:
+        super().__init__(f"{release}: {summary}: " + "; ".join(problems))
+        self.problems = problems
 
 
 class ValidationFailedError(NewsdataError):

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
-from newsdata.errors import ReleaseError
+from newsdata.errors import ReleaseDamagedError, ReleaseError
 
 __all__ = ["ReleaseFiles", "Verification", "verify_release"]
 
@@ -29,15 +30,34 @@ class ReleaseFiles:
             self.folder: Path | None = path.parent
         elif path.is_dir():
             self.folder = path
-        elif path.is_file() and zipfile.is_zipfile(path):
+        elif path.is_file() and (path.suffix == ".zip" or zipfile.is_zipfile(path)):
             self.folder = None
-            self._zip = zipfile.ZipFile(path)
+            with self.reading(None):
+                self._zip = zipfile.ZipFile(path)
             tops = {name.split("/", 1)[0] for name in self._zip.namelist()}
             self._prefix = f"{tops.pop()}/" if len(tops) == 1 else ""
         elif path.exists():
             raise ReleaseError(f"{path} is not a release folder, zip or datapackage.json")
         else:
             raise ReleaseError(f"{path} does not exist")
+
+    @contextmanager
+    def reading(self, name: str | None) -> Iterator[None]:
+        """Reading `name` (None: the zip itself), where damaged bytes become ReleaseDamagedError.
+
+        The one place that names what a damaged zip, Parquet, CSV or JSON file raises.
+        """
+        try:
+            yield
+        except _damage() as error:
+            reason = str(error) or type(error).__name__
+            if name is None:
+                problem = f"not a readable zip archive (damaged or truncated): {reason}"
+            elif self._zip is not None:
+                problem = f"{name}: damaged inside the zip ({reason})"
+            else:
+                problem = f"{name}: unreadable ({reason})"
+            raise ReleaseDamagedError(self.path, [problem]) from error
 
     def names(self) -> set[str]:
         """Every file of the release, by its path inside the release."""
@@ -54,14 +74,15 @@ class ReleaseFiles:
 
     @contextmanager
     def open(self, name: str) -> Iterator[IO[bytes]]:
-        """A file of the release, opened for reading bytes."""
-        if self._zip is not None:
-            with self._zip.open(self._prefix + name) as handle:
+        """A file of the release, opened for reading bytes; damage raises ReleaseDamagedError."""
+        with self.reading(name):
+            if self._zip is not None:
+                with self._zip.open(self._prefix + name) as handle:
+                    yield handle
+                return
+            assert self.folder is not None
+            with (self.folder / name).open("rb") as handle:
                 yield handle
-            return
-        assert self.folder is not None
-        with (self.folder / name).open("rb") as handle:
-            yield handle
 
     def read_json(self, name: str) -> Any:
         """A JSON file of the release."""
@@ -92,6 +113,23 @@ class Verification:
         return not self.problems
 
 
+def _damage() -> tuple[type[Exception], ...]:
+    """What reading damaged release bytes raises (pyarrow imported only once one is raised)."""
+    import pyarrow as pa
+
+    # UnicodeDecodeError and json.JSONDecodeError are ValueErrors, but a plain ValueError is
+    # a bug, not damage; OSError covers pyarrow's "ZSTD decompression failed" and unreadable files.
+    return (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        UnicodeDecodeError,
+        json.JSONDecodeError,
+        pa.ArrowException,
+        OSError,
+    )
+
+
 def _facts(files: ReleaseFiles, name: str) -> tuple[int, str]:
     digest = hashlib.sha256()
     size = 0
@@ -105,32 +143,61 @@ def _facts(files: ReleaseFiles, name: str) -> tuple[int, str]:
 def verify_release(path: Path) -> Verification:
     """Check every resource's bytes and SHA-256, the row counts, the schema and stray files."""
     result = Verification(path)
-    if path.suffix == ".zip" and path.is_file() and not zipfile.is_zipfile(path):
-        # A release zip that no longer opens (a download cut short): a finding, not a misuse.
-        result.problems.append("not a readable zip archive (damaged or truncated)")
-        return result
-    files = ReleaseFiles(path)
     try:
-        names = files.names()
-        if "datapackage.json" not in names:
-            result.problems.append("datapackage.json: missing")
-            return result
-        try:
-            descriptor = files.read_json("datapackage.json")
-            resources = list(descriptor["resources"])
-        except (ValueError, KeyError, TypeError) as error:
-            result.problems.append(f"datapackage.json: not a readable descriptor ({error})")
-            return result
-        expected = set(_ALWAYS) | {str(r.get("path")) for r in resources}
-        for resource in resources:
-            _check_resource(files, names, resource, result)
-        _check_provenance_outputs(files, names, result)
-        _check_tables(files, names, descriptor, result)
-        for stray in sorted(names - expected):
-            result.problems.append(f"{stray}: not part of the release (not in datapackage.json)")
+        files = ReleaseFiles(path)
+    except ReleaseDamagedError as error:
+        # A release zip that no longer opens (a download cut short): a finding, not a misuse.
+        result.problems.extend(error.problems)
+        return result
+    try:
+        _check_files(files, result)
     finally:
         files.close()
     return result
+
+
+def _check_files(files: ReleaseFiles, result: Verification) -> None:
+    # Without a readable descriptor, what provenance.json lists and the tables are still checked.
+    names = files.names()
+    descriptor = _descriptor(files, names, result)
+    resources: list[dict[str, Any]] = descriptor["resources"] if descriptor else []
+    for resource in resources:
+        with _noting(result):
+            _check_resource(files, names, resource, result)
+    _check_provenance_outputs(files, names, result)
+    counts = descriptor.get("newsdata") if descriptor else None
+    _check_tables(
+        files, names, counts.get("articles") if isinstance(counts, dict) else None, result
+    )
+    if descriptor:
+        expected = set(_ALWAYS) | {str(r.get("path")) for r in resources}
+        for stray in sorted(names - expected):
+            result.problems.append(f"{stray}: not part of the release (not in datapackage.json)")
+
+
+@contextmanager
+def _noting(result: Verification) -> Iterator[None]:
+    """Damage one check finds becomes a problem of the result, and the other checks go on."""
+    try:
+        yield
+    except ReleaseDamagedError as error:
+        result.problems.extend(p for p in error.problems if p not in result.problems)
+
+
+def _descriptor(
+    files: ReleaseFiles, names: set[str], result: Verification
+) -> dict[str, Any] | None:
+    """datapackage.json, when it is there, readable and lists its resources (else a problem)."""
+    if "datapackage.json" not in names:
+        result.problems.append("datapackage.json: missing")
+        return None
+    with _noting(result):
+        descriptor = files.read_json("datapackage.json")
+        resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+        if isinstance(resources, list) and all(isinstance(r, dict) for r in resources):
+            return cast("dict[str, Any]", descriptor)
+        result.problems.append("datapackage.json: not a readable descriptor (no resource list)")
+    return None
 
 
 def _check_resource(
@@ -152,34 +219,40 @@ def _check_resource(
 
 
 def _check_provenance_outputs(files: ReleaseFiles, names: set[str], result: Verification) -> None:
-    if "provenance.json" not in names:
-        return
-    try:
-        outputs = files.read_json("provenance.json")["outputs"]
-    except (ValueError, KeyError, TypeError):
-        result.problems.append("provenance.json: unreadable")
-        return
-    for output in outputs:
+    for output in _outputs(files, names, result):
         name = str(output.get("path"))
         if name in result.checked:
             continue
         if name not in names:
             result.problems.append(f"{name}: missing")
             continue
-        size, digest = _facts(files, name)
-        if size != output.get("bytes") or digest != output.get("sha256"):
-            result.problems.append(f"{name}: differs from provenance.json (bytes or SHA-256)")
-        result.checked.append(name)
+        with _noting(result):
+            size, digest = _facts(files, name)
+            if size != output.get("bytes") or digest != output.get("sha256"):
+                result.problems.append(f"{name}: differs from provenance.json (bytes or SHA-256)")
+            result.checked.append(name)
 
 
-def _check_tables(
-    files: ReleaseFiles, names: set[str], descriptor: dict[str, Any], result: Verification
-) -> None:
-    rows = descriptor.get("newsdata", {}).get("articles")
+def _outputs(files: ReleaseFiles, names: set[str], result: Verification) -> list[dict[str, Any]]:
+    """The files provenance.json lists, when it is there and readable (else a problem)."""
+    if "provenance.json" not in names:
+        return []
+    with _noting(result):
+        provenance = files.read_json("provenance.json")
+        outputs = provenance.get("outputs") if isinstance(provenance, dict) else None
+        if isinstance(outputs, list) and all(isinstance(o, dict) for o in outputs):
+            return outputs
+        result.problems.append("provenance.json: unreadable (no list of outputs)")
+    return []
+
+
+def _check_tables(files: ReleaseFiles, names: set[str], rows: object, result: Verification) -> None:
     if "data/articles.parquet" in names:
-        _check_parquet(files, "data/articles.parquet", rows, result)
+        with _noting(result):
+            _check_parquet(files, "data/articles.parquet", rows, result)
     if "data/articles.csv" in names:
-        _check_csv(files, "data/articles.csv", rows, result)
+        with _noting(result):
+            _check_csv(files, "data/articles.csv", rows, result)
 
 
 def _check_parquet(files: ReleaseFiles, name: str, rows: object, result: Verification) -> None:
