@@ -159,6 +159,45 @@ def test_a_flip_in_the_central_directory(release: Path, tmp_path: Path) -> None:
     _assert_reported(target, "not a readable zip archive")
 
 
+def _central_entry(archive: bytes, name: str) -> int:
+    """Where the central directory's record of an entry starts."""
+    at = _central_directory(archive)
+    while archive[at : at + 4] == b"PK\x01\x02":
+        name_length, extra_length, comment_length = struct.unpack(
+            "<HHH", archive[at + 28 : at + 34]
+        )
+        if archive[at + 46 : at + 46 + name_length].decode().endswith("/" + name):
+            return at
+        at += 46 + name_length + extra_length + comment_length
+    raise AssertionError(name)
+
+
+@pytest.mark.parametrize(
+    ("offset", "value", "verify_says"),
+    [
+        pytest.param(8, 0x01, "data/articles.parquet: damaged inside the zip", id="encrypted"),
+        pytest.param(6, 0xFF, "not a readable zip archive", id="version-needed"),
+    ],
+)
+def test_a_zip_entry_claiming_what_zipfile_cannot_read(
+    release: Path, tmp_path: Path, offset: int, value: int, verify_says: str
+) -> None:
+    """zipfile raises RuntimeError or NotImplementedError for these fields, not BadZipFile."""
+    archive = bytearray(_zip_of(release).read_bytes())
+    archive[_central_entry(bytes(archive), "data/articles.parquet") + offset] |= value
+    target = _damaged_zip(release, tmp_path, bytes(archive))
+    _assert_reported(target, verify_says)
+
+
+def test_a_renamed_column_in_the_parquet_footer(release: Path, tmp_path: Path) -> None:
+    """Unverified, a footer that lost a column is damage, not a KeyError from pyarrow."""
+    parquet = (release / "data" / "articles.parquet").read_bytes()
+    assert b"word_count" in parquet
+    renamed = parquet.replace(b"word_count", b"word_coung")
+    target = _damaged_folder(release, tmp_path, "data/articles.parquet", renamed)
+    _assert_reported(target, "data/articles.parquet: schema differs from the article schema")
+
+
 def test_a_truncated_parquet_in_a_folder(release: Path, tmp_path: Path) -> None:
     parquet = (release / "data" / "articles.parquet").read_bytes()
     target = _damaged_folder(

@@ -116,13 +116,13 @@ class Dataset:
         index = bisect.bisect_left([high for _, high in groups], article_id)
         if index >= len(groups) or groups[index][0] > article_id:
             return None
-        with self._parquet() as parquet:
+        with self._parquet() as parquet:  # decoding the strings, too, can meet damage
             table = parquet.read_row_group(index)
-        ids = table.column("id").to_pylist()
-        position = bisect.bisect_left(ids, article_id)
-        if position == len(ids) or ids[position] != article_id:
-            return None
-        return self._article(table.slice(position, 1).to_pylist()[0])
+            ids = table.column("id").to_pylist()
+            position = bisect.bisect_left(ids, article_id)
+            if position == len(ids) or ids[position] != article_id:
+                return None
+            return self._article(table.slice(position, 1).to_pylist()[0])
 
     def __getitem__(self, article_id: str) -> Article:
         found = self.get(article_id)
@@ -164,10 +164,27 @@ class Dataset:
         local = self._files.local_path(PARQUET)
         if local is not None:
             with self._files.reading(PARQUET):
-                yield pq.ParquetFile(local, pre_buffer=False)
+                yield self._articles_table(pq.ParquetFile(local, pre_buffer=False))
             return
         with self._files.open(PARQUET) as handle:
-            yield pq.ParquetFile(handle, pre_buffer=False)
+            yield self._articles_table(pq.ParquetFile(handle, pre_buffer=False))
+
+    def _articles_table(self, parquet: pq.ParquetFile) -> pq.ParquetFile:
+        """The Parquet file, once its footer holds every article column with its type."""
+        from newsdata.package.records import arrow_schema
+
+        # A later minor schema may add columns; a damaged footer loses or retypes ours.
+        found = parquet.schema_arrow
+        wrong = [
+            column.name
+            for column in arrow_schema()
+            if found.get_field_index(column.name) < 0
+            or not found.field(column.name).type.equals(column.type)
+        ]
+        if wrong:
+            problem = f"{PARQUET}: columns {', '.join(wrong)} missing or of another type"
+            raise ReleaseDamagedError(self.path, [problem])
+        return parquet
 
     def _article(self, row: dict[str, Any]) -> Article:
         """A record as an Article: one that no longer validates was damaged after verification."""
@@ -217,11 +234,14 @@ def release_info(dataset: Dataset) -> dict[str, Any]:
     """What `newsdata info` shows: version, counts, dates, publications, provenance."""
     import pyarrow.compute as pc
 
-    with dataset._parquet() as parquet:
+    with dataset._parquet() as parquet:  # decoding the strings, too, can meet damage
         table = parquet.read(columns=["published", "publication", "word_count"])
-    dates: dict[str, Any] = pc.min_max(table.column("published")).as_py() if table.num_rows else {}
+        dates: dict[str, Any] = (
+            pc.min_max(table.column("published")).as_py() if table.num_rows else {}
+        )
+        counts = pc.value_counts(table.column("publication")).to_pylist()
+        words = int(pc.sum(table.column("word_count")).as_py() or 0)
     first, last = dates.get("min"), dates.get("max")
-    counts = pc.value_counts(table.column("publication")).to_pylist()
     publications = sorted(((c["values"], c["counts"]) for c in counts), key=lambda x: (-x[1], x[0]))
     provenance = dataset.provenance
     tool = provenance.get("tool", {})
@@ -233,7 +253,7 @@ def release_info(dataset: Dataset) -> dict[str, Any]:
         "created": dataset.metadata.get("created"),
         "schema_version": dataset.schema_version,
         "articles": table.num_rows,
-        "words": int(pc.sum(table.column("word_count")).as_py() or 0),
+        "words": words,
         "first_published": first.isoformat() if first is not None else None,
         "last_published": last.isoformat() if last is not None else None,
         "publications": [{"name": name, "articles": count} for name, count in publications],

@@ -119,6 +119,8 @@ def _damage() -> tuple[type[Exception], ...]:
 
     # UnicodeDecodeError and json.JSONDecodeError are ValueErrors, but a plain ValueError is
     # a bug, not damage; OSError covers pyarrow's "ZSTD decompression failed" and unreadable files.
+    # zipfile raises NotImplementedError for a flipped version, method or flag field, and
+    # RuntimeError for a flipped "encrypted" bit (newsdata writes neither).
     return (
         zipfile.BadZipFile,
         zlib.error,
@@ -127,6 +129,8 @@ def _damage() -> tuple[type[Exception], ...]:
         json.JSONDecodeError,
         pa.ArrowException,
         OSError,
+        NotImplementedError,
+        RuntimeError,
     )
 
 
