@@ -170,7 +170,7 @@ class Dataset:
             yield self._articles_table(pq.ParquetFile(handle, pre_buffer=False))
 
     def _articles_table(self, parquet: pq.ParquetFile) -> pq.ParquetFile:
-        """The Parquet file, once its footer holds every article column with its type."""
+        """The Parquet file, once its footer holds every article column with its type and rows."""
         from newsdata.package.records import arrow_schema
 
         # A later minor schema may add columns; a damaged footer loses or retypes ours.
@@ -184,6 +184,8 @@ class Dataset:
         if wrong:
             problem = f"{PARQUET}: columns {', '.join(wrong)} missing or of another type"
             raise ReleaseDamagedError(self.path, [problem])
+        if parquet.metadata.num_rows < 0:
+            raise ReleaseDamagedError(self.path, [f"{PARQUET}: a negative row count"])
         return parquet
 
     def _article(self, row: dict[str, Any]) -> Article:

@@ -120,7 +120,8 @@ def _damage() -> tuple[type[Exception], ...]:
     # UnicodeDecodeError and json.JSONDecodeError are ValueErrors, but a plain ValueError is
     # a bug, not damage; OSError covers pyarrow's "ZSTD decompression failed" and unreadable files.
     # zipfile raises NotImplementedError for a flipped version, method or flag field, and
-    # RuntimeError for a flipped "encrypted" bit (newsdata writes neither).
+    # RuntimeError for a flipped "encrypted" bit (newsdata writes neither); pyarrow raises
+    # OverflowError turning a damaged date into a Python one.
     return (
         zipfile.BadZipFile,
         zlib.error,
@@ -131,6 +132,7 @@ def _damage() -> tuple[type[Exception], ...]:
         OSError,
         NotImplementedError,
         RuntimeError,
+        OverflowError,
     )
 
 
