@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import newsdata
 from newsdata.cli import cli
 from newsdata.dataset import open_release, release_info
-from newsdata.errors import ReleaseError
+from newsdata.errors import ReleaseDamagedError, ReleaseError
 from newsdata.package import build_release
 from newsdata.package.verify import verify_release
 from newsdata.pipeline import RunOptions
@@ -128,6 +128,17 @@ def test_verify_checks_the_rest_of_a_zip_with_a_damaged_entry(
     assert {"data/articles.csv", "README.md", "CHANGELOG.md", "croissant.json"} <= set(
         result.checked
     )
+
+
+def test_open_names_each_damaged_file(release: Path, tmp_path: Path) -> None:
+    archive = _zip_of(release).read_bytes()
+    start, size, _ = _entry_data(archive, "data/articles.parquet")
+    target = _damaged_zip(release, tmp_path, _flip(archive, start + size // 2))
+    with pytest.raises(ReleaseDamagedError) as caught:
+        newsdata.open(target)
+    assert [p.split(" (")[0] for p in caught.value.problems] == [
+        "data/articles.parquet: damaged inside the zip"
+    ]
 
 
 def test_a_flip_in_a_deflated_entry(release: Path, tmp_path: Path) -> None:
