@@ -222,6 +222,20 @@ def test_a_garbage_datapackage_json_in_a_folder(release: Path, tmp_path: Path) -
     _assert_reported(target, "datapackage.json: unreadable")
 
 
+def test_info_unverified_on_a_release_whose_provenance_lost_its_counts(
+    release: Path, tmp_path: Path
+) -> None:
+    provenance = (release / "provenance.json").read_bytes()
+    assert b'"warnings"' in provenance
+    target = _damaged_folder(
+        release, tmp_path, "provenance.json", provenance.replace(b'"warnings"', b'"warnin#s"')
+    )
+    described = _cli("info", str(target), "--no-verify")
+    assert described.exit_code == 0, described.output
+    assert "? warnings" in described.output
+    assert _cli("info", str(target)).exit_code == 1
+
+
 def test_a_missing_release_is_still_a_usage_error(tmp_path: Path) -> None:
     assert _cli("info", str(tmp_path / "nothing")).exit_code == 2
     assert _cli("verify", str(tmp_path / "nothing")).exit_code == 2

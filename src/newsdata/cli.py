@@ -376,14 +376,19 @@ def _info_text(facts: dict[str, Any]) -> str:
         f"  built from       commit {origin['commit'] or 'unknown'}"
         + (" (dirty tree)" if origin["dirty"] else ""),
         f"  built with       {origin['tool']}, Python {origin['python']}, pyarrow "
-        f"{origin['pyarrow']}; {plural(origin['inputs'], 'raw file')}, "
-        f"{plural(origin['warnings'], 'warning')}",
+        f"{origin['pyarrow']}; {_counted(origin['inputs'], 'raw file')}, "
+        f"{_counted(origin['warnings'], 'warning')}",
         f"  publications     {len(facts['publications'])}",
     ]
     lines += [f"    {p['articles']:>8}  {p['name']}" for p in facts["publications"][:20]]
     if len(facts["publications"]) > 20:
         lines.append(f"    ... and {len(facts['publications']) - 20} more")
     return "\n".join(lines)
+
+
+def _counted(count: object, word: str) -> str:
+    """`plural`, or `? warnings` where an unverified release's provenance does not say."""
+    return plural(count, word) if isinstance(count, int) else f"? {word}s"
 
 
 @cli.command()
