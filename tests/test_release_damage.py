@@ -108,20 +108,24 @@ def _read_unverified(target: Path) -> None:
         list(dataset)
 
 
-def test_a_crc_flip_in_a_stored_entry(release: Path, tmp_path: Path) -> None:
+def _flipped_entry(release: Path, tmp_path: Path, name: str) -> tuple[Path, int]:
+    """The release's zip with a byte flipped in the middle of an entry's data, and how the
+    entry is stored."""
     archive = _zip_of(release).read_bytes()
-    start, size, method = _entry_data(archive, "data/articles.parquet")
+    start, size, method = _entry_data(archive, name)
+    return _damaged_zip(release, tmp_path, _flip(archive, start + size // 2)), method
+
+
+def test_a_crc_flip_in_a_stored_entry(release: Path, tmp_path: Path) -> None:
+    target, method = _flipped_entry(release, tmp_path, "data/articles.parquet")
     assert method == zipfile.ZIP_STORED
-    target = _damaged_zip(release, tmp_path, _flip(archive, start + size // 2))
     _assert_reported(target, "data/articles.parquet: damaged inside the zip (Bad CRC-32")
 
 
 def test_verify_checks_the_rest_of_a_zip_with_a_damaged_entry(
     release: Path, tmp_path: Path
 ) -> None:
-    archive = _zip_of(release).read_bytes()
-    start, size, _ = _entry_data(archive, "data/articles.parquet")
-    result = verify_release(_damaged_zip(release, tmp_path, _flip(archive, start + size // 2)))
+    result = verify_release(_flipped_entry(release, tmp_path, "data/articles.parquet")[0])
     assert result.problems == [
         next(p for p in result.problems if p.startswith("data/articles.parquet: damaged"))
     ]
@@ -131,9 +135,7 @@ def test_verify_checks_the_rest_of_a_zip_with_a_damaged_entry(
 
 
 def test_open_names_each_damaged_file(release: Path, tmp_path: Path) -> None:
-    archive = _zip_of(release).read_bytes()
-    start, size, _ = _entry_data(archive, "data/articles.parquet")
-    target = _damaged_zip(release, tmp_path, _flip(archive, start + size // 2))
+    target, _ = _flipped_entry(release, tmp_path, "data/articles.parquet")
     with pytest.raises(ReleaseDamagedError) as caught:
         newsdata.open(target)
     assert [p.split(" (")[0] for p in caught.value.problems] == [
@@ -142,19 +144,15 @@ def test_open_names_each_damaged_file(release: Path, tmp_path: Path) -> None:
 
 
 def test_a_flip_in_a_deflated_entry(release: Path, tmp_path: Path) -> None:
-    archive = _zip_of(release).read_bytes()
-    start, size, method = _entry_data(archive, "datapackage.json")
+    target, method = _flipped_entry(release, tmp_path, "datapackage.json")
     assert method == zipfile.ZIP_DEFLATED
-    target = _damaged_zip(release, tmp_path, _flip(archive, start + size // 2))
     _assert_reported(target, "datapackage.json: damaged inside the zip")
 
 
 def test_a_flip_in_a_deflated_entry_still_checks_what_provenance_lists(
     release: Path, tmp_path: Path
 ) -> None:
-    archive = _zip_of(release).read_bytes()
-    start, size, _ = _entry_data(archive, "datapackage.json")
-    result = verify_release(_damaged_zip(release, tmp_path, _flip(archive, start + size // 2)))
+    result = verify_release(_flipped_entry(release, tmp_path, "datapackage.json")[0])
     assert "data/articles.parquet" in result.checked
 
 
