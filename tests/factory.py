@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import json
 import random
 import subprocess
@@ -113,3 +114,14 @@ def frictionless_validate(folder: Path) -> tuple[int, dict[str, Any]]:
         timeout=120,
     )
     return done.returncode, json.loads(done.stdout)
+
+
+def without_root_file_powers() -> None:
+    """For a child process, before exec (`preexec_fn`): drop the capabilities that let root
+    pass any permission check on files (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH) from the
+    bounding set, so it meets permission bits as any user does while keeping uid 0 (it can
+    still reach the interpreter). Does nothing to a user that never had them."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_capbset_drop, cap_dac_override, cap_dac_read_search = 24, 1, 2
+    for capability in (cap_dac_override, cap_dac_read_search):
+        libc.prctl(pr_capbset_drop, capability, 0, 0, 0)

@@ -23,7 +23,7 @@ from newsdata.config import RuleSelection, Settings
 from newsdata.diagnostics import Report
 from newsdata.pipeline import RunOptions, validate
 from tests.conftest import TODAY
-from tests.factory import article
+from tests.factory import article, without_root_file_powers
 
 SETTINGS = Settings(today=TODAY)
 MARK = "planted in the cache"
@@ -392,19 +392,12 @@ def _cli_validate(
         if limit is not None:
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
             resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+        if unprivileged:
+            without_root_file_powers()
 
-    prefix: list[str] = []
-    if unprivileged and os.geteuid() == 0:
-        # Root passes every permission check by its capabilities (CAP_DAC_OVERRIDE): the
-        # child keeps uid 0, so it can still reach the interpreter, but gets no capabilities.
-        setpriv = shutil.which("setpriv")
-        if setpriv is None:
-            pytest.skip("running as root without setpriv (util-linux) to drop privileges")
-        prefix = [setpriv, "--bounding-set=-all", "--inh-caps=-all", "--"]
     code = "import sys; from newsdata.cli import main; sys.exit(main())"
     return subprocess.run(
         [
-            *prefix,
             sys.executable,
             "-c",
             code,

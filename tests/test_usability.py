@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import json
 import stat
 import subprocess
@@ -15,7 +14,7 @@ from click.testing import CliRunner
 
 from newsdata.cli import cli
 from tests.conftest import CLEAN_ARTICLE
-from tests.factory import commit, different_article
+from tests.factory import commit, different_article, without_root_file_powers
 
 ANSI = "\x1b["
 #: The bad date is an error (ND303); the doubled space in the publication a warning (ND602).
@@ -81,16 +80,6 @@ def locked_corpus(tmp_path: Path) -> Iterator[Path]:
     (tmp_path / "raw" / "locked").chmod(stat.S_IRWXU)  # so pytest can clean up
 
 
-def _without_root_file_powers() -> None:
-    """In the child, before exec: drop the capabilities that let root read any folder
-    (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH) from the bounding set, so root meets the same
-    permission bits as any user. A no-op for a user that never had them."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    pr_capbset_drop, cap_dac_override, cap_dac_read_search = 24, 1, 2
-    for capability in (cap_dac_override, cap_dac_read_search):
-        libc.prctl(pr_capbset_drop, capability, 0, 0, 0)
-
-
 def _without_read_powers(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run newsdata as a process that permission bits apply to (tests may run as root)."""
     command = [str(Path(sys.executable).parent / "newsdata"), *args]
@@ -99,7 +88,7 @@ def _without_read_powers(args: list[str], cwd: Path) -> subprocess.CompletedProc
         cwd=cwd,
         capture_output=True,
         text=True,
-        preexec_fn=_without_root_file_powers,
+        preexec_fn=without_root_file_powers,
         check=False,
     )
 
