@@ -38,6 +38,11 @@ from corpus import generate
 BIN = Path(sys.executable).parent
 
 
+#: Cold validation's target, as a multiple of frictionless's time on the same records
+#: (issue 13 restated it from 0.5, which pure Python with forty rules and MinHash cannot reach).
+COLD_TARGET = 1.5
+
+
 def _tree_rss(pid: int) -> int:
     """Memory (bytes) of a process and all its descendants: the sum of their PSS.
 
@@ -283,7 +288,9 @@ def main() -> None:
         f"  frictionless (CSV):   {frictionless:6.2f} s {spread(runs['frictionless'])}  "
         f"peak memory {fl_rss / 2**20:.0f} MB"
     )
-    print(f"  ratio cold / frictionless:       {cold / frictionless:5.2f}  (target <= 0.5)")
+    print(
+        f"  ratio cold / frictionless:       {cold / frictionless:5.2f}  (target <= {COLD_TARGET})"
+    )
     skeleton, _, _ = summary(runs["skeleton"])
     print(
         f"  one trivial rule (--select ND101 --no-cache): {skeleton:6.2f} s "
@@ -304,7 +311,7 @@ def main() -> None:
     from newsdata.parallel import default_jobs  # what the run itself takes
 
     cores = args.jobs or default_jobs()
-    budget = 0.5 * frictionless * cores / args.articles * 1e6
+    budget = COLD_TARGET * frictionless * cores / args.articles * 1e6
     print(f"  {'cold target budget':<22} {budget:7.1f}  (all included, on {cores} cores)")
 
 
