@@ -424,15 +424,18 @@ def schema(check: bool, directory: Path) -> None:
 @click.argument("code", required=False)
 @_TEXT_OR_JSON
 def rules(code: str | None, fmt: str) -> None:
-    """List every rule (code, severity, name, summary), or explain one: `newsdata rules ND601`."""
+    """List every rule (code, severity, name, summary), plugins' included, or explain one:
+    `newsdata rules ND601`."""
     import inspect
     import json
 
-    from newsdata.rules import RULES_BY_CODE, all_rules
+    from newsdata.config import load_settings
+    from newsdata.rules import rule_table
 
-    chosen = all_rules()
+    table = rule_table(load_settings().plugins)  # newsdata's, and the plugins'
+    chosen = list(table.by_code.values())
     if code is not None:
-        rule = RULES_BY_CODE.get(code.upper())
+        rule = table.by_code.get(code.upper())
         if rule is None:
             raise click.UsageError(f"no rule {code!r} (see `newsdata rules`)")
         chosen = [rule]

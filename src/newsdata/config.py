@@ -26,7 +26,9 @@ __all__ = [
     "rule_codes",
 ]
 
-_CODE_PREFIX = re.compile(r"^ND\d{0,3}$")
+#: A rule code or prefix: newsdata's (ND301, ND3) or a plugin's (XY1, ABC123).
+_CODE_PREFIX = re.compile(r"^[A-Z]{1,3}\d{0,4}$")
+_NUMBER = re.compile(r"\d+$")
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmg]i?b?|b)?\s*$", re.IGNORECASE)
 _UNITS = {"": 1, "b": 1, "k": 1000, "m": 1000**2, "g": 1000**3}
 _KNOWN_KEYS = {
@@ -37,6 +39,7 @@ _KNOWN_KEYS = {
     "registry",
     "raw",
     "near-duplicate-threshold",
+    "plugins",
 }
 
 
@@ -45,10 +48,11 @@ class RuleSelection:
     """Which rules run and how severe their findings are, decided by code prefix.
 
     The longest matching prefix wins between `select` and `ignore` (ignore wins a tie), as in
-    ruff; `severity` maps code prefixes to a severity, again longest prefix first.
+    ruff; `severity` maps code prefixes to a severity, again longest prefix first. The empty
+    prefix (`ALL`) matches every rule, plugins' included.
     """
 
-    select: tuple[str, ...] = ("ND",)
+    select: tuple[str, ...] = ("",)
     ignore: tuple[str, ...] = ()
     severity: tuple[tuple[str, Severity], ...] = ()
 
@@ -85,6 +89,8 @@ class Settings:
     near_duplicate_threshold: float = 0.8
     today: dt.date | None = None
     config_path: Path | None = None
+    #: Plugin files (`plugins` in [tool.newsdata]), each a Python file defining RULES.
+    plugins: tuple[Path, ...] = ()
 
     def with_cli(
         self,
@@ -96,16 +102,19 @@ class Settings:
         if max_file_size is not None:
             self = replace(self, max_file_size=parse_size(max_file_size, "--max-file-size"))
         chosen = self.selection
+        codes = rule_codes(self.plugins)
         if select:
-            chosen = replace(chosen, select=_selected(select, "--select"))
+            chosen = replace(chosen, select=_selected(select, "--select", codes))
         if ignore:
-            chosen = replace(chosen, ignore=chosen.ignore + _prefixes(ignore, "--ignore"))
+            chosen = replace(chosen, ignore=chosen.ignore + _prefixes(ignore, "--ignore", codes))
         return replace(self, selection=chosen)
 
 
-def _selected(values: Sequence[str] | object, where: str) -> tuple[str, ...]:
+def _selected(
+    values: Sequence[str] | object, where: str, codes: Collection[str]
+) -> tuple[str, ...]:
     """`select`: code prefixes, at least one (an empty selection would silently check nothing)."""
-    chosen = _prefixes(values, where)
+    chosen = _prefixes(values, where, codes)
     if not chosen:
         raise ConfigError(
             f"{where} selects no rule: give codes or prefixes such as ND3 (or ALL for every rule)"
@@ -113,30 +122,37 @@ def _selected(values: Sequence[str] | object, where: str) -> tuple[str, ...]:
     return chosen
 
 
-def _prefixes(values: Sequence[str] | object, where: str) -> tuple[str, ...]:
-    """Rule codes or prefixes (comma-separated items allowed), each matching a known rule."""
+def _prefixes(
+    values: Sequence[str] | object, where: str, codes: Collection[str]
+) -> tuple[str, ...]:
+    """Rule codes or prefixes (comma-separated items allowed), each matching one of `codes`;
+    ALL is the empty prefix, which matches every rule."""
     if isinstance(values, str) or not isinstance(values, Sequence):
         raise ConfigError(f"{where} must be a list of rule codes or prefixes")
     out: list[str] = []
     for value in values:
         for item in str(value).split(","):
             code = item.strip().upper()
-            if code in {"ALL", ""}:
-                code = "ND" if code == "ALL" else ""
+            if code == "ALL":
+                out.append("")
+                continue
             if not code:
                 continue
             if not _CODE_PREFIX.match(code):
-                raise ConfigError(f"{where}: {item.strip()!r} is not a rule code or prefix (ND...)")
-            _check_known(code, where, rule_codes())
+                raise ConfigError(
+                    f"{where}: {item.strip()!r} is not a rule code or prefix (such as ND3 or ND301)"
+                )
+            _check_known(code, where, codes)
             out.append(code)
     return tuple(out)
 
 
-def rule_codes() -> frozenset[str]:
-    """The code of every rule newsdata knows (a typo in a selection must not pass unseen)."""
-    from newsdata.rules import RULES_BY_CODE
+def rule_codes(plugin_files: Sequence[Path] = ()) -> frozenset[str]:
+    """The code of every rule newsdata knows, the installed plugins' and those of the plugin
+    files included (a typo in a selection must not pass unseen)."""
+    from newsdata.rules import rule_table
 
-    return frozenset(RULES_BY_CODE)
+    return frozenset(rule_table(plugin_files).by_code)
 
 
 def _check_known(prefix: str, where: str, codes: Collection[str]) -> None:
@@ -151,12 +167,15 @@ def closest_code(prefix: str, codes: Collection[str]) -> str | None:
     """The known code or prefix of the same length most like `prefix` (the most similar, as
     difflib judges, then the nearest in number), to suggest for a typo."""
     candidates = sorted({code[: len(prefix)] for code in codes if len(code) >= len(prefix)})
-    if not candidates or not prefix[2:].isdigit():
+    typed = _NUMBER.search(prefix)
+    if not candidates or typed is None:
         return None
 
     def likeness(candidate: str) -> tuple[float, int]:
         similarity = difflib.SequenceMatcher(None, prefix, candidate).ratio()
-        return similarity, -abs(int(candidate[2:]) - int(prefix[2:]))
+        number = _NUMBER.search(candidate)
+        distance = abs(int(number[0]) - int(typed[0])) if number else 10**4
+        return similarity, -distance
 
     return max(candidates, key=likeness)
 
@@ -215,15 +234,14 @@ def settings_from_table(table: Mapping[str, object], path: Path) -> Settings:
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) in [tool.newsdata]: {', '.join(unknown)}")
     where = f"{path}: [tool.newsdata]"
+    plugins = tuple(path.parent / p for p in _paths(table.get("plugins", []), f"{where} plugins"))
+    codes = rule_codes(plugins)
     selection = RuleSelection(
-        select=_selected(table.get("select", ["ND"]), f"{where} select"),
-        ignore=_prefixes(table.get("ignore", []), f"{where} ignore"),
-        severity=_severities(table.get("severity", {}), f"{where} severity"),
+        select=_selected(table.get("select", ["ALL"]), f"{where} select", codes),
+        ignore=_prefixes(table.get("ignore", []), f"{where} ignore", codes),
+        severity=_severities(table.get("severity", {}), f"{where} severity", codes),
     )
-    registry = table.get("registry", [])
-    registry_list = [registry] if isinstance(registry, str) else registry
-    if not isinstance(registry_list, list) or not all(isinstance(r, str) for r in registry_list):
-        raise ConfigError(f"{where} registry: expected a path or a list of paths")
+    registry_list = _paths(table.get("registry", []), f"{where} registry")
     return Settings(
         selection=selection,
         max_file_size=parse_size(
@@ -235,7 +253,16 @@ def settings_from_table(table: Mapping[str, object], path: Path) -> Settings:
             table.get("near-duplicate-threshold", 0.8), f"{where} near-duplicate-threshold"
         ),
         config_path=path,
+        plugins=plugins,
     )
+
+
+def _paths(value: object, where: str) -> list[str]:
+    """A path or a list of paths (relative to the pyproject.toml)."""
+    paths = [value] if isinstance(value, str) else value
+    if not isinstance(paths, list) or not all(isinstance(p, str) for p in paths):
+        raise ConfigError(f"{where}: expected a path or a list of paths")
+    return paths
 
 
 def _string(value: object, where: str) -> str:
@@ -264,12 +291,14 @@ def _fraction(value: object, where: str) -> float:
     return float(value)
 
 
-def _severities(value: object, where: str) -> tuple[tuple[str, Severity], ...]:
+def _severities(
+    value: object, where: str, codes: Collection[str]
+) -> tuple[tuple[str, Severity], ...]:
     if not isinstance(value, dict):
         raise ConfigError(f'{where}: expected a table of CODE = "error" | "warning"')
     out: list[tuple[str, Severity]] = []
     for code, level in value.items():
-        prefixes = _prefixes([code], where)
+        prefixes = _prefixes([code], where, codes)
         if len(prefixes) != 1:
             raise ConfigError(f"{where}: {code!r} is not one rule code or prefix")
         (prefix,) = prefixes

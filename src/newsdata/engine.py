@@ -22,7 +22,13 @@ from newsdata.rawtext import Document, parse_text
 from newsdata.reading import RawFile, decode, read_raw
 from newsdata.registry import Registry, builtin_registry, load_registry_file
 from newsdata.results import RECORD_COLUMNS, FileResult
-from newsdata.rules import CORPUS_RULES, FILE_RULES, CorpusRule, DocumentRule, FileContext, Rule
+from newsdata.rules import (
+    CorpusRule,
+    DocumentRule,
+    FileContext,
+    Rule,
+    use_plugin_files,
+)
 from newsdata.rules.corpus import body_hash
 from newsdata.rules.dates import FUTURE_TOLERANCE, FutureDate
 from newsdata.urls import article_id
@@ -66,7 +72,10 @@ class Validator:
         self.settings = settings or Settings()
         self.today = self.settings.today or dt.datetime.now(dt.UTC).date()
         self.registry = _registry(self.settings)
-        enabled = _enabled(self.settings, FILE_RULES)
+        # Plugins load here, in the parent before any worker starts (forked workers inherit
+        # them; a fork-server's workers load them again from the same settings).
+        self.rules = use_plugin_files(self.settings.plugins)
+        enabled = _enabled(self.settings, self.rules.file_rules)
         self.byte_rules = [(r, s) for r, s in enabled if not isinstance(r, DocumentRule)]
         self.document_rules: list[tuple[DocumentRule, Severity]] = [
             (r, s)
@@ -75,12 +84,12 @@ class Validator:
         ]
         self.volatile_rules = [(r, s) for r, s in enabled if r.volatile]
         self._surely_past = (self.today + FUTURE_TOLERANCE).isoformat()
-        self.corpus_rules = _enabled(self.settings, CORPUS_RULES)
+        self.corpus_rules = _enabled(self.settings, self.rules.corpus_rules)
         if not enabled and not self.corpus_rules:
             chosen = self.settings.selection
             raise ConfigError(
-                f"the rule selection turns every rule off (select {list(chosen.select)}, ignore "
-                f"{list(chosen.ignore)}): nothing would be checked"
+                f"the rule selection turns every rule off (select {_shown(chosen.select)}, "
+                f"ignore {_shown(chosen.ignore)}): nothing would be checked"
             )
 
     def cache_key(self) -> str:
@@ -93,6 +102,7 @@ class Validator:
             "registry": self.registry.to_dict(),
             "code": _checking_code_digest(),
             "versions": verdict_versions(),
+            "plugins": [plugin.describe() for plugin in self.rules.plugins],
         }
         text = json.dumps(material, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -163,6 +173,10 @@ class Validator:
         if target is not None and target.problem is not None:
             return RawFile(size=0)
         return read_raw(item.path, self.settings.max_file_size)
+
+
+def _shown(prefixes: Sequence[str]) -> list[str]:
+    return [prefix or "ALL" for prefix in prefixes]
 
 
 @cache

@@ -12,6 +12,7 @@ __all__ = [
     "ConfigError",
     "NewsdataError",
     "PathNotFoundError",
+    "PluginError",
     "ReleaseDamagedError",
     "ReleaseError",
     "ReleaseRefusedError",
@@ -32,6 +33,10 @@ class CacheError(NewsdataError):
 
 class ConfigError(NewsdataError):
     """The [tool.newsdata] configuration or a command-line option is invalid."""
+
+
+class PluginError(ConfigError):
+    """A plugin's rules cannot be loaded, are not rules, or have a bad or clashing code."""
 
 
 class PathNotFoundError(NewsdataError):

@@ -41,6 +41,7 @@ from newsdata.package.provenance import (
     GitState,
     created_at,
     library_versions,
+    plugin_versions,
     release_inputs,
     require_committed,
 )
@@ -136,7 +137,7 @@ def build_release(
         with release_lock(out, on_wait):
             history = choose_previous(wanted, out, meta.name, named)
             _check_history(wanted, history)
-            plan = _Plan(meta, wanted, history, inputs, report, state)
+            plan = _Plan(meta, wanted, history, inputs, report, state, plugin_versions(settings))
             try:
                 return _write(root, out, plan, jobs, spool)
             except UnrecordableFileError as error:
@@ -246,6 +247,8 @@ class _Plan:
     inputs: list[Input]
     report: Report
     git: GitState
+    #: The plugins whose rules checked the corpus (provenance.json names them).
+    plugins: tuple[dict[str, str], ...] = ()
 
 
 def _write(root: Path, out: Path, plan: _Plan, jobs: int, spool: RecordSpool) -> Release:
@@ -332,7 +335,7 @@ def _write_descriptors(folder: Path, plan: _Plan, stats: ReleaseStats, created: 
     _write_json(folder / "croissant.json", croissant_metadata(meta, str(version), created, folder))
     _write_json(
         folder / "provenance.json",
-        _provenance(folder, version, created, git, plan.inputs, stats, report),
+        _provenance(folder, version, created, git, plan.inputs, stats, report, plan.plugins),
     )
     _write_json(
         folder / "datapackage.json",
@@ -373,6 +376,7 @@ def _provenance(
     inputs: Sequence[Input],
     stats: ReleaseStats,
     report: Report,
+    plugins: Sequence[dict[str, str]] = (),
 ) -> dict[str, Any]:
     outputs = []
     for relative in (*DATA_FILES, "README.md", "CHANGELOG.md", "croissant.json"):
@@ -380,6 +384,8 @@ def _provenance(
         outputs.append({"path": relative, "bytes": size, "sha256": digest})
     return {
         "tool": {"name": "newsdata", **library_versions()},
+        # Only when plugins checked the corpus: a release without stays byte-identical.
+        **({"plugins": list(plugins)} if plugins else {}),
         "schemaVersion": SCHEMA_VERSION,
         "version": str(version),
         "created": created,

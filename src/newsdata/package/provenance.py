@@ -18,6 +18,7 @@ __all__ = [
     "GitState",
     "created_at",
     "library_versions",
+    "plugin_versions",
     "release_inputs",
     "require_committed",
 ]
@@ -166,3 +167,11 @@ def library_versions() -> dict[str, str]:
         "pyarrow": pyarrow.__version__,
         "pydantic": pydantic.VERSION,
     }
+
+
+def plugin_versions(settings: Settings) -> tuple[dict[str, str], ...]:
+    """The plugins whose rules check the corpus: each entry point's name, distribution and
+    version, each plugin file's path and SHA-256."""
+    from newsdata.rules import rule_table
+
+    return tuple(plugin.describe() for plugin in rule_table(settings.plugins).plugins)
