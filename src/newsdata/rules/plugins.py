@@ -48,6 +48,8 @@ class Plugin:
     name: str
     identity: tuple[tuple[str, str], ...]
     rules: tuple[Rule | CorpusRule, ...]
+    #: How messages name it: the entry point and its distribution, or the file.
+    where: str = ""
 
     def describe(self) -> dict[str, str]:
         """The plugin as provenance.json and the cache key name it."""
@@ -78,7 +80,7 @@ def _from_entry_point(entry: importlib.metadata.EntryPoint) -> Plugin:
     except Exception as error:  # a plugin's import may raise anything; it is named, not hidden
         raise PluginError(f"{where} cannot be loaded: {type(error).__name__}: {error}") from error
     identity = (("distribution", distribution), ("version", version))
-    return Plugin(entry.name, identity, _rules(loaded, where))
+    return Plugin(entry.name, identity, _rules(loaded, where), where)
 
 
 def file_plugin(path: Path) -> Plugin:
@@ -110,7 +112,7 @@ def _file_plugin(path: Path, digest: str) -> Plugin:
     if not hasattr(module, "RULES"):
         raise PluginError(f"{where} defines no RULES (a list of its rule classes)")
     rules = _rules(module.RULES, where)
-    return Plugin(str(path), (("sha256", digest),), rules)
+    return Plugin(str(path), (("sha256", digest),), rules, where)
 
 
 def _rules(loaded: object, where: str) -> tuple[Rule | CorpusRule, ...]:
@@ -173,11 +175,12 @@ def _abstract(rule: Rule | CorpusRule) -> bool:
 
 def unique_codes(plugins: Sequence[Plugin], taken: Iterable[str]) -> None:
     """Refuse two rules with one code (plugins' against the built-in rules and each other)."""
-    owner = {code: "newsdata" for code in taken}
+    owner = dict.fromkeys(taken, "newsdata")
     for plugin in plugins:
         for rule in plugin.rules:
             if rule.code in owner:
                 raise PluginError(
-                    f"plugin {plugin.name!r}: the code {rule.code} is already {owner[rule.code]}'s"
+                    f"{plugin.where}: {type(rule).__name__}.code {rule.code} is taken "
+                    f"(by {owner[rule.code]})"
                 )
-            owner[rule.code] = f"plugin {plugin.name!r}"
+            owner[rule.code] = plugin.where
