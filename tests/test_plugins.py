@@ -214,6 +214,11 @@ def test_the_plugin_file_form(repo: Path, tmp_path: Path) -> None:
     found = _validate(*cache)[1]
     assert [d["message"] for d in found if d["code"] == "XY1"] == ["SHOUTING"]
     commit(repo)
+    (checks / "house_rules.py").write_text(PLUGIN, "utf-8")  # an uncommitted plugin file
+    refused = CliRunner().invoke(cli, ["package", "--version", "1.0"])
+    assert refused.exit_code == 2
+    assert "M checks/house_rules.py" in refused.output
+    commit(repo)
     result = CliRunner().invoke(cli, ["package", "--version", "1.0"])
     assert result.exit_code == 0, result.output
     provenance = json.loads((repo / "dist" / "test-news-1.0.0" / "provenance.json").read_text())

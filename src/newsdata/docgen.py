@@ -34,7 +34,8 @@ def rules_markdown() -> str:
     out.append(
         "Every finding carries a stable code. Select or ignore rules by code prefix with "
         "`--select`/`--ignore` or in `[tool.newsdata]` (see the README); change a rule's "
-        "severity under `[tool.newsdata.severity]`. Codes are never renumbered or reused.\n\n"
+        "severity under `[tool.newsdata.severity]`. Codes are never renumbered or reused. "
+        "Plugins add rules of their own (see plugins.md).\n\n"
     )
     out.append("| code | name | default severity | checks |\n|---|---|---|---|\n")
     for rule in rules:

@@ -94,10 +94,11 @@ def _finish(run: subprocess.Popen[str] | None) -> str | None:
 
 
 def release_inputs(root: Path, settings: Settings) -> tuple[str, ...]:
-    """What feeds a release, as git pathspecs: the corpus, the configuration, the registries."""
+    """What feeds a release, as git pathspecs: the corpus, the configuration, the registries
+    and the plugin files."""
     registries = [
         os.path.relpath(path.resolve(), root)
-        for path in settings.registry_files
+        for path in (*settings.registry_files, *settings.plugins)
         if path.resolve().is_relative_to(root)
     ]
     return (settings.raw, "pyproject.toml", *registries)
