@@ -35,6 +35,17 @@ from newsdata.package.changelog import changelog_markdown
 from newsdata.package.croissant import croissant_metadata
 from newsdata.package.descriptor import datapackage, file_facts
 from newsdata.package.history import History, choose_previous, read_previous, release_lock
+from newsdata.package.manifest import (
+    CARD,
+    CHANGELOG,
+    CROISSANT,
+    CSV,
+    DATAPACKAGE,
+    PARQUET,
+    PROVENANCE,
+    hashed,
+    zip_order,
+)
 from newsdata.package.metadata import DatasetMetadata, load_metadata
 from newsdata.package.provenance import (
     GitQuery,
@@ -47,13 +58,7 @@ from newsdata.package.provenance import (
 from newsdata.package.scratch import make_scratch, remove_abandoned, scratch_path
 from newsdata.package.spool import RecordSpool
 from newsdata.package.stats import ReleaseStats
-from newsdata.package.tables import (
-    CSV_FILE,
-    DATA_FILES,
-    PARQUET_FILE,
-    Input,
-    write_tables,
-)
+from newsdata.package.tables import Input, write_tables
 from newsdata.package.unrecordable import unrecordable_reason
 from newsdata.package.version import Version
 from newsdata.parallel import default_jobs
@@ -269,24 +274,25 @@ def _write(root: Path, out: Path, plan: _Plan, jobs: int, spool: RecordSpool) ->
             ReleaseZip(folder, scratch / f"{name}.zip", moment) as archive,
             ThreadPoolExecutor(2) as helpers,
         ):
-            # The zip holds the data files first (sorted: the CSV, then the Parquet file), then
-            # the rest. Copying, CRC and SHA-256 run without the GIL, so each file is zipped
-            # and hashed on helper threads as soon as it is complete (the CSV while the Parquet
-            # file is still being written), while this thread writes the text files.
+            # The zip holds the data files first (the CSV, then the Parquet file), then the
+            # rest, in the manifest's zip order. Copying, CRC and SHA-256 run without the GIL,
+            # so each file is zipped and hashed on helper threads as soon as it is complete
+            # (the CSV while the Parquet file is still being written), while this thread
+            # writes the text files.
             zipped: list[Future[None]] = []
 
             def csv_written(stats: ReleaseStats) -> None:
-                zipped.append(helpers.submit(archive.add, [CSV_FILE]))
-                helpers.submit(file_facts, folder / CSV_FILE)
+                zipped.append(helpers.submit(archive.add, [CSV.name]))
+                helpers.submit(file_facts, folder / CSV.name)
                 _write_notes(folder, plan, stats, created)
 
             stats = write_tables(root, folder, inputs, jobs, spool, csv_written)
             zipped[0].result()
-            zipped.append(helpers.submit(archive.add, [PARQUET_FILE]))
-            file_facts(folder / PARQUET_FILE)
+            zipped.append(helpers.submit(archive.add, [PARQUET.name]))
+            file_facts(folder / PARQUET.name)
             _write_descriptors(folder, plan, stats, created)
             zipped[1].result()
-            archive.add(archive.remaining(DATA_FILES))
+            archive.add([f.name for f in zip_order() if f not in (CSV, PARQUET)])
         target, archive_path = out / name, out / f"{name}.zip"
         _move_into_place(folder, target, scratch / f"{name}.zip", archive_path)
     except OSError as error:
@@ -307,19 +313,19 @@ def _write(root: Path, out: Path, plan: _Plan, jobs: int, spool: RecordSpool) ->
 
 
 def _write_notes(folder: Path, plan: _Plan, stats: ReleaseStats, created: str) -> None:
-    """CHANGELOG.md and the card (README.md): they need no SHA-256 of the data files."""
+    """The changelog and the card: they need no SHA-256 of the data files."""
     version, previous, report = plan.version, plan.history.previous, plan.report
     old = previous.fingerprints() if previous else {}
     new = {i.id: i.sha256 for i in plan.inputs}
     _write_text(
-        folder / "CHANGELOG.md",
+        folder / CHANGELOG.name,
         changelog_markdown(
             str(version), str(previous.version) if previous else None, old, new, created
         ),
     )
     fields = table_schema()["fields"]
     _write_text(
-        folder / "README.md",
+        folder / CARD.name,
         card_markdown(
             plan.meta, str(version), stats, fields, created, plan.git.commit, report.warnings
         ),
@@ -327,15 +333,15 @@ def _write_notes(folder: Path, plan: _Plan, stats: ReleaseStats, created: str) -
 
 
 def _write_descriptors(folder: Path, plan: _Plan, stats: ReleaseStats, created: str) -> None:
-    """croissant.json, provenance.json and datapackage.json (all name the files' SHA-256)."""
+    """Croissant, provenance and the descriptor (all name the files' SHA-256)."""
     meta, version, git, report = plan.meta, plan.version, plan.git, plan.report
-    _write_json(folder / "croissant.json", croissant_metadata(meta, str(version), created, folder))
+    _write_json(folder / CROISSANT.name, croissant_metadata(meta, str(version), created, folder))
     _write_json(
-        folder / "provenance.json",
+        folder / PROVENANCE.name,
         _provenance(folder, version, created, git, plan.inputs, stats, report),
     )
     _write_json(
-        folder / "datapackage.json",
+        folder / DATAPACKAGE.name,
         datapackage(
             folder,
             meta,
@@ -375,9 +381,9 @@ def _provenance(
     report: Report,
 ) -> dict[str, Any]:
     outputs = []
-    for relative in (*DATA_FILES, "README.md", "CHANGELOG.md", "croissant.json"):
-        size, digest = file_facts(folder / relative)
-        outputs.append({"path": relative, "bytes": size, "sha256": digest})
+    for file in hashed():
+        size, digest = file_facts(folder / file.name)
+        outputs.append({"path": file.name, "bytes": size, "sha256": digest})
     return {
         "tool": {"name": "newsdata", **library_versions()},
         "schemaVersion": SCHEMA_VERSION,
