@@ -8,11 +8,9 @@ end, so a failed or interrupted build (an error, a full disk, Ctrl-C) leaves not
 from __future__ import annotations
 
 import contextlib
-import importlib
 import itertools
 import json
 import shutil
-import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -64,7 +62,6 @@ from newsdata.package.version import Version
 from newsdata.parallel import default_jobs
 from newsdata.pipeline import Run, RunOptions, run, source_path
 from newsdata.report.text import plural
-from newsdata.results import PackedRecords
 from newsdata.root import find_root
 from newsdata.schema import table_schema
 
@@ -116,11 +113,8 @@ def build_release(
         contextlib.closing(RecordSpool(out)) as spool,
     ):
         # One pass: validation also makes each file's record, set aside in the spool.
-        writing_libraries = _BackgroundImport("pyarrow.parquet")
-        sink = _Sink(spool, writing_libraries)
-        options = replace(options or RunOptions(), root=root, records=sink)
+        options = replace(options or RunOptions(), root=root, records=spool)
         checked = run([root / settings.raw], settings, options)
-        writing_libraries.join()
         report = checked.report
         if report.errors:
             raise ValidationFailedError(
@@ -153,50 +147,6 @@ def build_release(
 def _check_history(wanted: Version, history: History) -> None:
     if history.previous is not None and history.previous.schema_version is not None:
         _check_schema_bump(wanted, history.previous.version, history.previous.schema_version)
-
-
-class _Sink:
-    """The spool as validation's record sink; the writing libraries' import starts with the
-    first records, when the workers exist (nothing forks while it runs)."""
-
-    def __init__(self, spool: RecordSpool, libraries: _BackgroundImport) -> None:
-        self._spool = spool
-        self._libraries = libraries
-
-    def add(self, packed: PackedRecords) -> None:
-        self._libraries.start()
-        self._spool.add(packed)
-
-    def worker_files(self, count: int) -> list[tuple[int, int]]:
-        return self._spool.worker_files(count)
-
-
-class _BackgroundImport:
-    """Import modules on a thread while the main one waits for the validation workers:
-    pyarrow takes 0.3-0.5 s to import, which packaging would otherwise spend after validation.
-
-    Started only once the workers exist, and joined before anything forks again: a process
-    forked while another thread is importing could inherit a module lock nobody releases.
-    """
-
-    def __init__(self, *modules: str) -> None:
-        self._thread = threading.Thread(target=self._run, args=modules, daemon=True)
-        self._started = False
-
-    @staticmethod
-    def _run(*modules: str) -> None:
-        for module in modules:
-            with contextlib.suppress(Exception):  # the real import reports it, in the main thread
-                importlib.import_module(module)
-
-    def start(self) -> None:
-        if not self._started:
-            self._started = True
-            self._thread.start()
-
-    def join(self) -> None:
-        if self._started:
-            self._thread.join()
 
 
 def _check_schema_bump(wanted: Version, previous: Version, old: str) -> None:
