@@ -35,10 +35,10 @@ def pyarrow_write_seconds(raw: Path, repeat: int) -> tuple[float, int]:
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
+    from newsdata.package.manifest import arrow_schema
     from newsdata.package.records import (
         PARQUET_OPTIONS,
         ROW_GROUP_SIZE,
-        arrow_schema,
         csv_batch,
         csv_write_options,
         record_values,

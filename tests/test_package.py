@@ -23,7 +23,8 @@ from newsdata.errors import ReleaseError, ReleaseRefusedError, ValidationFailedE
 from newsdata.model import SCHEMA_VERSION
 from newsdata.package import build_release
 from newsdata.package.history import LOCK_FILE
-from newsdata.package.records import arrow_schema, chunk_batch, release_batches
+from newsdata.package.manifest import arrow_schema
+from newsdata.package.records import chunk_batch, release_batches
 from newsdata.package.verify import verify_release
 from newsdata.pipeline import RunOptions
 from newsdata.results import RECORD_COLUMNS, authors_json, pack_records, record_buffers

@@ -287,6 +287,7 @@ def package(
     from newsdata.config import load_settings
     from newsdata.errors import ReleaseRefusedError, ValidationFailedError
     from newsdata.package import build_release
+    from newsdata.package.manifest import CHANGELOG
     from newsdata.pipeline import RunOptions
     from newsdata.report import render
 
@@ -318,7 +319,7 @@ def package(
         f"{plural(release.warnings, 'validation warning')}."
     )
     if release.previous is not None:
-        click.echo(f"CHANGELOG.md: changes since {os.path.relpath(release.previous)}.")
+        click.echo(f"{CHANGELOG.name}: changes since {os.path.relpath(release.previous)}.")
 
 
 def _say_waiting(lock: Path) -> None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsdata.errors import ReleaseDamagedError, ReleaseError
 from newsdata.model import SCHEMA_VERSION, Article
+from newsdata.package.manifest import DATAPACKAGE, PARQUET, PROVENANCE, arrow_schema
 from newsdata.package.verify import ReleaseFiles, Verification, verify_release
 
 if TYPE_CHECKING:
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Dataset", "open_release", "release_info"]
 
-PARQUET = "data/articles.parquet"
 _BATCH = 1024
 
 
@@ -39,7 +39,7 @@ class Dataset:
 
     def _read_metadata(self, verify: bool) -> None:
         names = self._files.names()
-        missing = [name for name in ("datapackage.json", PARQUET) if name not in names]
+        missing = [f.name for f in (DATAPACKAGE, PARQUET) if f.name not in names]
         if missing:
             problems = [f"{name} is missing" for name in missing]
             raise ReleaseDamagedError(self.path, problems, summary="not a newsdata release")
@@ -48,9 +48,9 @@ class Dataset:
             result = verify_release(self.path)
             if not result.intact:
                 raise ReleaseDamagedError(self.path, result.problems)
-        self.metadata: dict[str, Any] = self._json("datapackage.json")
+        self.metadata: dict[str, Any] = self._json(DATAPACKAGE.name)
         self.provenance: dict[str, Any] = (
-            self._json("provenance.json") if "provenance.json" in names else {}
+            self._json(PROVENANCE.name) if PROVENANCE.name in names else {}
         )
         facts = self.metadata.get("newsdata")
         self.schema_version = str(facts.get("schemaVersion", "")) if isinstance(facts, dict) else ""
@@ -161,18 +161,16 @@ class Dataset:
 
         # pre_buffer keeps every range it has read until the file is closed: iterating a
         # 200,000-row release grew RSS by 300 MB with it, and stays flat without it.
-        local = self._files.local_path(PARQUET)
+        local = self._files.local_path(PARQUET.name)
         if local is not None:
-            with self._files.reading(PARQUET):
+            with self._files.reading(PARQUET.name):
                 yield self._articles_table(pq.ParquetFile(local, pre_buffer=False))
             return
-        with self._files.open(PARQUET) as handle:
+        with self._files.open(PARQUET.name) as handle:
             yield self._articles_table(pq.ParquetFile(handle, pre_buffer=False))
 
     def _articles_table(self, parquet: pq.ParquetFile) -> pq.ParquetFile:
         """The Parquet file, once its footer holds every article column with its type and rows."""
-        from newsdata.package.records import arrow_schema
-
         # A later minor schema may add columns; a damaged footer loses or retypes ours.
         found = parquet.schema_arrow
         wrong = [
@@ -182,10 +180,10 @@ class Dataset:
             or not found.field(column.name).type.equals(column.type)
         ]
         if wrong:
-            problem = f"{PARQUET}: columns {', '.join(wrong)} missing or of another type"
+            problem = f"{PARQUET.name}: columns {', '.join(wrong)} missing or of another type"
             raise ReleaseDamagedError(self.path, [problem])
         if parquet.metadata.num_rows < 0:
-            raise ReleaseDamagedError(self.path, [f"{PARQUET}: a negative row count"])
+            raise ReleaseDamagedError(self.path, [f"{PARQUET.name}: a negative row count"])
         return parquet
 
     def _article(self, row: dict[str, Any]) -> Article:
@@ -196,7 +194,7 @@ class Dataset:
             return Article.model_validate(row)
         except ValidationError as error:
             reason = error.errors()[0]["msg"]
-            problem = f"{PARQUET}: record {row.get('id')} is not a valid article ({reason})"
+            problem = f"{PARQUET.name}: record {row.get('id')} is not a valid article ({reason})"
             raise ReleaseDamagedError(self.path, [problem]) from error
 
 
@@ -225,7 +223,7 @@ def _require(module: str, method: str) -> None:
 def open_release(path: str | Path, *, verify: bool = True) -> Dataset:
     """Open a release folder, its zip, or its datapackage.json; by default check its hashes."""
     target = Path(path)
-    if target.name == "datapackage.json":
+    if target.name == DATAPACKAGE.name:
         target = target.parent
     if not target.exists():
         raise ReleaseError(f"{target} does not exist")

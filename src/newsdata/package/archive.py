@@ -57,12 +57,6 @@ class ReleaseZip:
                 while chunk := source.read(1 << 20):
                     sink.write(chunk)
 
-    def remaining(self, added: Sequence[str]) -> list[str]:
-        """The folder's other files, sorted (what a build adds after the data files)."""
-        done = set(added)
-        files = (p.relative_to(self._folder).as_posix() for p in self._folder.rglob("*"))
-        return sorted(r for r in files if (self._folder / r).is_file() and r not in done)
-
     def close(self) -> None:
         """Write the central directory and close the file."""
         try:

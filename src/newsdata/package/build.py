@@ -8,11 +8,9 @@ end, so a failed or interrupted build (an error, a full disk, Ctrl-C) leaves not
 from __future__ import annotations
 
 import contextlib
-import importlib
 import itertools
 import json
 import shutil
-import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -35,6 +33,17 @@ from newsdata.package.changelog import changelog_markdown
 from newsdata.package.croissant import croissant_metadata
 from newsdata.package.descriptor import datapackage, file_facts
 from newsdata.package.history import History, choose_previous, read_previous, release_lock
+from newsdata.package.manifest import (
+    CARD,
+    CHANGELOG,
+    CROISSANT,
+    CSV,
+    DATAPACKAGE,
+    PARQUET,
+    PROVENANCE,
+    hashed,
+    zip_order,
+)
 from newsdata.package.metadata import DatasetMetadata, load_metadata
 from newsdata.package.provenance import (
     GitQuery,
@@ -48,19 +57,12 @@ from newsdata.package.provenance import (
 from newsdata.package.scratch import make_scratch, remove_abandoned, scratch_path
 from newsdata.package.spool import RecordSpool
 from newsdata.package.stats import ReleaseStats
-from newsdata.package.tables import (
-    CSV_FILE,
-    DATA_FILES,
-    PARQUET_FILE,
-    Input,
-    write_tables,
-)
+from newsdata.package.tables import Input, write_tables
 from newsdata.package.unrecordable import unrecordable_reason
 from newsdata.package.version import Version
 from newsdata.parallel import default_jobs
 from newsdata.pipeline import Run, RunOptions, run, source_path
 from newsdata.report.text import plural
-from newsdata.results import PackedRecords
 from newsdata.root import find_root
 from newsdata.schema import table_schema
 
@@ -112,11 +114,8 @@ def build_release(
         contextlib.closing(RecordSpool(out)) as spool,
     ):
         # One pass: validation also makes each file's record, set aside in the spool.
-        writing_libraries = _BackgroundImport("pyarrow.parquet")
-        sink = _Sink(spool, writing_libraries)
-        options = replace(options or RunOptions(), root=root, records=sink)
+        options = replace(options or RunOptions(), root=root, records=spool)
         checked = run([root / settings.raw], settings, options)
-        writing_libraries.join()
         report = checked.report
         if report.errors:
             raise ValidationFailedError(
@@ -149,50 +148,6 @@ def build_release(
 def _check_history(wanted: Version, history: History) -> None:
     if history.previous is not None and history.previous.schema_version is not None:
         _check_schema_bump(wanted, history.previous.version, history.previous.schema_version)
-
-
-class _Sink:
-    """The spool as validation's record sink; the writing libraries' import starts with the
-    first records, when the workers exist (nothing forks while it runs)."""
-
-    def __init__(self, spool: RecordSpool, libraries: _BackgroundImport) -> None:
-        self._spool = spool
-        self._libraries = libraries
-
-    def add(self, packed: PackedRecords) -> None:
-        self._libraries.start()
-        self._spool.add(packed)
-
-    def worker_files(self, count: int) -> list[tuple[int, int]]:
-        return self._spool.worker_files(count)
-
-
-class _BackgroundImport:
-    """Import modules on a thread while the main one waits for the validation workers:
-    pyarrow takes 0.3-0.5 s to import, which packaging would otherwise spend after validation.
-
-    Started only once the workers exist, and joined before anything forks again: a process
-    forked while another thread is importing could inherit a module lock nobody releases.
-    """
-
-    def __init__(self, *modules: str) -> None:
-        self._thread = threading.Thread(target=self._run, args=modules, daemon=True)
-        self._started = False
-
-    @staticmethod
-    def _run(*modules: str) -> None:
-        for module in modules:
-            with contextlib.suppress(Exception):  # the real import reports it, in the main thread
-                importlib.import_module(module)
-
-    def start(self) -> None:
-        if not self._started:
-            self._started = True
-            self._thread.start()
-
-    def join(self) -> None:
-        if self._started:
-            self._thread.join()
 
 
 def _check_schema_bump(wanted: Version, previous: Version, old: str) -> None:
@@ -272,24 +227,25 @@ def _write(root: Path, out: Path, plan: _Plan, jobs: int, spool: RecordSpool) ->
             ReleaseZip(folder, scratch / f"{name}.zip", moment) as archive,
             ThreadPoolExecutor(2) as helpers,
         ):
-            # The zip holds the data files first (sorted: the CSV, then the Parquet file), then
-            # the rest. Copying, CRC and SHA-256 run without the GIL, so each file is zipped
-            # and hashed on helper threads as soon as it is complete (the CSV while the Parquet
-            # file is still being written), while this thread writes the text files.
+            # The zip holds the data files first (the CSV, then the Parquet file), then the
+            # rest, in the manifest's zip order. Copying, CRC and SHA-256 run without the GIL,
+            # so each file is zipped and hashed on helper threads as soon as it is complete
+            # (the CSV while the Parquet file is still being written), while this thread
+            # writes the text files.
             zipped: list[Future[None]] = []
 
             def csv_written(stats: ReleaseStats) -> None:
-                zipped.append(helpers.submit(archive.add, [CSV_FILE]))
-                helpers.submit(file_facts, folder / CSV_FILE)
+                zipped.append(helpers.submit(archive.add, [CSV.name]))
+                helpers.submit(file_facts, folder / CSV.name)
                 _write_notes(folder, plan, stats, created)
 
             stats = write_tables(root, folder, inputs, jobs, spool, csv_written)
             zipped[0].result()
-            zipped.append(helpers.submit(archive.add, [PARQUET_FILE]))
-            file_facts(folder / PARQUET_FILE)
+            zipped.append(helpers.submit(archive.add, [PARQUET.name]))
+            file_facts(folder / PARQUET.name)
             _write_descriptors(folder, plan, stats, created)
             zipped[1].result()
-            archive.add(archive.remaining(DATA_FILES))
+            archive.add([f.name for f in zip_order() if f not in (CSV, PARQUET)])
         target, archive_path = out / name, out / f"{name}.zip"
         _move_into_place(folder, target, scratch / f"{name}.zip", archive_path)
     except OSError as error:
@@ -310,19 +266,19 @@ def _write(root: Path, out: Path, plan: _Plan, jobs: int, spool: RecordSpool) ->
 
 
 def _write_notes(folder: Path, plan: _Plan, stats: ReleaseStats, created: str) -> None:
-    """CHANGELOG.md and the card (README.md): they need no SHA-256 of the data files."""
+    """The changelog and the card: they need no SHA-256 of the data files."""
     version, previous, report = plan.version, plan.history.previous, plan.report
     old = previous.fingerprints() if previous else {}
     new = {i.id: i.sha256 for i in plan.inputs}
     _write_text(
-        folder / "CHANGELOG.md",
+        folder / CHANGELOG.name,
         changelog_markdown(
             str(version), str(previous.version) if previous else None, old, new, created
         ),
     )
     fields = table_schema()["fields"]
     _write_text(
-        folder / "README.md",
+        folder / CARD.name,
         card_markdown(
             plan.meta, str(version), stats, fields, created, plan.git.commit, report.warnings
         ),
@@ -330,15 +286,15 @@ def _write_notes(folder: Path, plan: _Plan, stats: ReleaseStats, created: str) -
 
 
 def _write_descriptors(folder: Path, plan: _Plan, stats: ReleaseStats, created: str) -> None:
-    """croissant.json, provenance.json and datapackage.json (all name the files' SHA-256)."""
+    """Croissant, provenance and the descriptor (all name the files' SHA-256)."""
     meta, version, git, report = plan.meta, plan.version, plan.git, plan.report
-    _write_json(folder / "croissant.json", croissant_metadata(meta, str(version), created, folder))
+    _write_json(folder / CROISSANT.name, croissant_metadata(meta, str(version), created, folder))
     _write_json(
-        folder / "provenance.json",
+        folder / PROVENANCE.name,
         _provenance(folder, version, created, git, plan.inputs, stats, report, plan.plugins),
     )
     _write_json(
-        folder / "datapackage.json",
+        folder / DATAPACKAGE.name,
         datapackage(
             folder,
             meta,
@@ -379,9 +335,9 @@ def _provenance(
     plugins: Sequence[dict[str, str]] = (),
 ) -> dict[str, Any]:
     outputs = []
-    for relative in (*DATA_FILES, "README.md", "CHANGELOG.md", "croissant.json"):
-        size, digest = file_facts(folder / relative)
-        outputs.append({"path": relative, "bytes": size, "sha256": digest})
+    for file in hashed():
+        size, digest = file_facts(folder / file.name)
+        outputs.append({"path": file.name, "bytes": size, "sha256": digest})
     return {
         "tool": {"name": "newsdata", **library_versions()},
         # Only when plugins checked the corpus: a release without stays byte-identical.

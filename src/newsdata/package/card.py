@@ -5,10 +5,29 @@ from __future__ import annotations
 import json
 import re
 
+from newsdata.package.manifest import (
+    CHANGELOG,
+    CROISSANT,
+    CSV,
+    DATAPACKAGE,
+    PARQUET,
+    PROVENANCE,
+    ReleaseFile,
+)
 from newsdata.package.metadata import OTHER_LICENSE, DatasetMetadata, spdx_expression
 from newsdata.package.stats import ReleaseStats
 
-__all__ = ["card_markdown", "hub_license", "markdown_text", "size_category"]
+__all__ = ["FILES_SHOWN", "card_markdown", "hub_license", "markdown_text", "size_category"]
+
+#: The card's table of the release's files (every one but the card itself), in its order.
+FILES_SHOWN: dict[ReleaseFile, str] = {
+    PARQUET: "the table, zstd-compressed Parquet, rows sorted by `id`",
+    CSV: "the same rows as UTF-8 CSV (RFC 4180); `authors` is a JSON array",
+    DATAPACKAGE: "Frictionless Data Package v2 descriptor: sizes, SHA-256, Table Schema",
+    PROVENANCE: "every input raw file (path, bytes, SHA-256), the commit, the tool versions",
+    CROISSANT: "ML Commons Croissant metadata",
+    CHANGELOG: "ids added, removed and changed since the previous release",
+}
 
 _SIZES = (
     (1_000, "n<1K"),
@@ -69,7 +88,7 @@ def _front_matter(meta: DatasetMetadata, stats: ReleaseStats) -> str:
         "task_categories:\n- text-classification\n- summarization",
         *_yaml_list("tags", meta.keywords),
         "configs:\n- config_name: default\n  data_files:\n  - split: train\n"
-        "    path: data/articles.parquet",
+        f"    path: {PARQUET.name}",
     ]
     return "---\n" + "\n".join(lines) + "\n---\n"
 
@@ -108,6 +127,7 @@ def card_markdown(
         f"| {markdown_text(pub, one_line=True)} | {count} |\n"
         for pub, count in sorted(stats.publications.items(), key=lambda kv: (-kv[1], kv[0]))
     )
+    files = "".join(f"| `{file.name}` | {what} |\n" for file, what in FILES_SHOWN.items())
     years = "".join(f"| {year} | {count} |\n" for year, count in sorted(stats.years.items()))
     schema_rows = "".join(
         f"| `{f['name']}` | {f['type']} | "
@@ -133,13 +153,7 @@ def card_markdown(
 
 | file | what |
 |---|---|
-| `data/articles.parquet` | the table, zstd-compressed Parquet, rows sorted by `id` |
-| `data/articles.csv` | the same rows as UTF-8 CSV (RFC 4180); `authors` is a JSON array |
-| `datapackage.json` | Frictionless Data Package v2 descriptor: sizes, SHA-256, Table Schema |
-| `provenance.json` | every input raw file (path, bytes, SHA-256), the commit, the tool versions |
-| `croissant.json` | ML Commons Croissant metadata |
-| `CHANGELOG.md` | ids added, removed and changed since the previous release |
-
+{files}
 Check a copy with `newsdata verify {name}` (sizes, hashes, rows and schema).
 
 ## Publications
@@ -164,19 +178,19 @@ import newsdata
 dataset = newsdata.open("{name}")            # checks the hashes; dataset.to_pandas(), ...
 
 import pandas as pd
-df = pd.read_parquet("{name}/data/articles.parquet")
+df = pd.read_parquet("{name}/{PARQUET.name}")
 
 import polars as pl
-df = pl.read_parquet("{name}/data/articles.parquet")
+df = pl.read_parquet("{name}/{PARQUET.name}")
 
 import duckdb
-duckdb.sql("SELECT publication, count(*) FROM '{name}/data/articles.parquet' GROUP BY 1")
+duckdb.sql("SELECT publication, count(*) FROM '{name}/{PARQUET.name}' GROUP BY 1")
 
 import datasets
-ds = datasets.load_dataset("parquet", data_files="{name}/data/articles.parquet")["train"]
+ds = datasets.load_dataset("parquet", data_files="{name}/{PARQUET.name}")["train"]
 
 import frictionless  # with newsdata installed, Parquet is read through pyarrow
-frictionless.validate("{name}/datapackage.json")
+frictionless.validate("{name}/{DATAPACKAGE.name}")
 ```
 
 ## License

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from newsdata.package.descriptor import file_facts
+from newsdata.package.manifest import CSV, PARQUET, ReleaseFile
 from newsdata.package.metadata import DatasetMetadata
 from newsdata.schema import table_schema
 
@@ -69,9 +70,6 @@ CONTEXT: dict[str, Any] = {
 
 #: The record set's @id, and so the name `mlcroissant.Dataset.records()` takes.
 RECORD_SET = "articles"
-
-PARQUET = "data/articles.parquet"
-CSV = "data/articles.csv"
 
 #: Table Schema types -> Croissant data types. `array` is an array of strings (the only array
 #: in the schema), written as a repeated sc:Text field.
@@ -172,8 +170,11 @@ def _person(contributor: dict[str, str]) -> dict[str, str]:
     return person
 
 
-def _file_object(folder: Path, relative: str, encoding: str, description: str) -> dict[str, Any]:
+def _file_object(
+    folder: Path, file: ReleaseFile, encoding: str, description: str
+) -> dict[str, Any]:
     """A FileObject with a relative contentUrl, so the release can move without edits."""
+    relative = file.name
     size, digest = file_facts(folder / relative)
     return {
         "@type": "cr:FileObject",
@@ -213,7 +214,7 @@ def _field(spec: dict[str, Any]) -> dict[str, Any]:
         "name": name,
         "description": description,
         "dataType": _SEMANTIC_TYPES.get(name) or _data_type(name, kind),
-        "source": {"fileObject": {"@id": PARQUET}, "extract": {"column": name}},
+        "source": {"fileObject": {"@id": PARQUET.name}, "extract": {"column": name}},
     }
     if kind == "array":
         field["repeated"] = True

@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from newsdata.package.manifest import CSV, PARQUET, PROVENANCE, ReleaseFile, described
 from newsdata.package.metadata import DatasetMetadata
 
 __all__ = ["PROFILE", "datapackage", "file_facts"]
@@ -35,9 +36,50 @@ def _read_facts(path: Path) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
-def _resource(folder: Path, relative: str, name: str, **extra: Any) -> dict[str, Any]:
-    size, digest = file_facts(folder / relative)
-    return {"name": name, "path": relative, **extra, "bytes": size, "hash": f"sha256:{digest}"}
+def _resource(folder: Path, file: ReleaseFile, table_schema: dict[str, Any]) -> dict[str, Any]:
+    size, digest = file_facts(folder / file.name)
+    name, properties = _RESOURCES[file]
+    extra = dict(properties)
+    if extra["type"] == "table":
+        extra["schema"] = table_schema
+    return {"name": name, "path": file.name, **extra, "bytes": size, "hash": f"sha256:{digest}"}
+
+
+#: What datapackage.json says of each file the manifest marks `described`: its resource name
+#: and its properties (a table's Table Schema follows them).
+_RESOURCES: dict[ReleaseFile, tuple[str, dict[str, Any]]] = {
+    PARQUET: (
+        "articles",
+        {"type": "table", "format": "parquet", "mediatype": "application/vnd.apache.parquet"},
+    ),
+    CSV: (
+        "articles-csv",
+        {
+            "type": "table",
+            "format": "csv",
+            "mediatype": "text/csv",
+            "encoding": "utf-8",
+            "dialect": {
+                "$schema": "https://datapackage.org/profiles/2.0/tabledialect.json",
+                "header": True,
+                "delimiter": ",",
+                "lineTerminator": "\r\n",
+                "quoteChar": '"',
+                "doubleQuote": True,
+            },
+        },
+    ),
+    PROVENANCE: (
+        "provenance",
+        {
+            "type": "json",
+            "format": "json",
+            "mediatype": "application/json",
+            "encoding": "utf-8",
+            "description": "Where this release came from: see the README.",
+        },
+    ),
+}
 
 
 def datapackage(
@@ -49,45 +91,7 @@ def datapackage(
     extra: dict[str, Any],
 ) -> dict[str, Any]:
     """The descriptor of the files already written in `folder`."""
-    resources = [
-        _resource(
-            folder,
-            "data/articles.parquet",
-            "articles",
-            type="table",
-            format="parquet",
-            mediatype="application/vnd.apache.parquet",
-            schema=table_schema,
-        ),
-        _resource(
-            folder,
-            "data/articles.csv",
-            "articles-csv",
-            type="table",
-            format="csv",
-            mediatype="text/csv",
-            encoding="utf-8",
-            dialect={
-                "$schema": "https://datapackage.org/profiles/2.0/tabledialect.json",
-                "header": True,
-                "delimiter": ",",
-                "lineTerminator": "\r\n",
-                "quoteChar": '"',
-                "doubleQuote": True,
-            },
-            schema=table_schema,
-        ),
-        _resource(
-            folder,
-            "provenance.json",
-            "provenance",
-            type="json",
-            format="json",
-            mediatype="application/json",
-            encoding="utf-8",
-            description="Where this release came from: see the README.",
-        ),
-    ]
+    resources = [_resource(folder, file, table_schema) for file in described()]
     descriptor: dict[str, Any] = {
         "$schema": PROFILE,
         "name": meta.name,
@@ -100,8 +104,8 @@ def datapackage(
         "contributors": list(meta.contributors),
         "sources": [
             {
-                "title": "Raw article files of the newsdata corpus (see provenance.json)",
-                "path": "provenance.json",
+                "title": f"Raw article files of the newsdata corpus (see {PROVENANCE.name})",
+                "path": PROVENANCE.name,
             }
         ],
         "resources": resources,

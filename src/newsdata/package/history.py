@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsdata.errors import ReleaseError, ReleaseRefusedError, UsageError
-from newsdata.package.tables import PARQUET_FILE
+from newsdata.package.manifest import DATAPACKAGE, PARQUET
 from newsdata.package.verify import ReleaseFiles
 from newsdata.package.version import Version, check_new_version, existing_releases
 
@@ -39,7 +39,7 @@ class PreviousRelease:
 
         files = ReleaseFiles(self.path)
         try:
-            with files.open(PARQUET_FILE) as handle:
+            with files.open(PARQUET.name) as handle:
                 table = pq.read_table(handle, columns=["id", "source_sha256"])
         finally:
             files.close()
@@ -62,15 +62,15 @@ def read_previous(path: Path, name: str) -> PreviousRelease:
     except ReleaseError as error:
         raise UsageError(f"the previous release {path}: {error}") from None
     try:
-        if not {"datapackage.json", PARQUET_FILE} <= files.names():
+        if not {DATAPACKAGE.name, PARQUET.name} <= files.names():
             raise UsageError(f"the previous release {path} is not a newsdata release")
-        descriptor = files.read_json("datapackage.json")
+        descriptor = files.read_json(DATAPACKAGE.name)
     except (OSError, ValueError, ReleaseError) as error:
         raise UsageError(f"the previous release {path} cannot be read ({error})") from None
     finally:
         files.close()
     if not isinstance(descriptor, dict):
-        raise UsageError(f"the previous release {path} has no valid datapackage.json")
+        raise UsageError(f"the previous release {path} has no valid {DATAPACKAGE.name}")
     if descriptor.get("name") != name:
         raise UsageError(
             f"the previous release {path} is of dataset {descriptor.get('name')!r}, not {name!r}"

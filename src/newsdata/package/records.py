@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from newsdata.engine import record
 from newsdata.errors import UnrecordableFileError
-from newsdata.model import SCHEMA_VERSION, Article
+from newsdata.model import Article
+from newsdata.package.manifest import arrow_schema
 from newsdata.rawtext import parse_text
 from newsdata.reading import decode
 from newsdata.results import (
@@ -29,7 +30,6 @@ if TYPE_CHECKING:
 __all__ = [
     "PARQUET_OPTIONS",
     "ROW_GROUP_SIZE",
-    "arrow_schema",
     "chunk_batch",
     "csv_batch",
     "csv_schema",
@@ -54,28 +54,6 @@ PARQUET_OPTIONS: dict[str, Any] = {
     "version": "2.6",
     "use_dictionary": ["publication", "authors.list.element"],
 }
-
-
-@cache
-def arrow_schema() -> pa.Schema:
-    """The explicit Arrow schema of the articles table (matches schema/ and the model)."""
-    import pyarrow as pa
-
-    string = pa.string()
-    fields = [
-        pa.field("id", string, nullable=False),
-        pa.field("title", string, nullable=False),
-        pa.field("authors", pa.list_(pa.field("element", string, nullable=False)), nullable=False),
-        pa.field("published", pa.date32(), nullable=False),
-        pa.field("publication", string, nullable=False),
-        pa.field("url", string, nullable=False),
-        pa.field("body", string, nullable=False),
-        pa.field("word_count", pa.int64(), nullable=False),
-        pa.field("source_path", string, nullable=False),
-        pa.field("source_sha256", string, nullable=False),
-    ]
-    assert tuple(f.name for f in fields) == RECORD_COLUMNS == tuple(Article.model_fields)
-    return pa.schema(fields, metadata={"newsdata.schema_version": SCHEMA_VERSION})
 
 
 def read_article(root: Path, relative: str) -> Article:

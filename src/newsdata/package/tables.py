@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from newsdata.errors import ReleaseError
+from newsdata.package.manifest import CSV, PARQUET, arrow_schema
 from newsdata.package.records import (
     PARQUET_OPTIONS,
     ROW_GROUP_SIZE,
-    arrow_schema,
     csv_schema,
     csv_write_options,
     memory_pool,
@@ -23,11 +23,7 @@ from newsdata.package.spool import RecordSpool
 from newsdata.package.stats import ReleaseStats
 from newsdata.results import record_buckets
 
-__all__ = ["CSV_FILE", "DATA_FILES", "PARQUET_FILE", "Input", "as_validated", "write_tables"]
-
-PARQUET_FILE = "data/articles.parquet"
-CSV_FILE = "data/articles.csv"
-DATA_FILES = (PARQUET_FILE, CSV_FILE)
+__all__ = ["Input", "as_validated", "write_tables"]
 
 
 class Input(NamedTuple):
@@ -53,7 +49,8 @@ def write_tables(
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
-    (folder / "data").mkdir(parents=True)
+    for written in (PARQUET, CSV):
+        (folder / written.name).parent.mkdir(parents=True, exist_ok=True)
     stats = ReleaseStats()
     # Files whose validation came from the cache were not read in this run: their records
     # are made now (in parallel, small chunks for balance) and join the others in the spool.
@@ -63,10 +60,10 @@ def write_tables(
         spool.add(packed)
     with (
         pq.ParquetWriter(
-            folder / PARQUET_FILE, arrow_schema(), memory_pool=memory_pool(), **PARQUET_OPTIONS
+            folder / PARQUET.name, arrow_schema(), memory_pool=memory_pool(), **PARQUET_OPTIONS
         ) as parquet,
         pacsv.CSVWriter(
-            folder / CSV_FILE,
+            folder / CSV.name,
             csv_schema(),
             write_options=csv_write_options(),
             memory_pool=memory_pool(),

@@ -13,10 +13,16 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 from newsdata.errors import ReleaseDamagedError, ReleaseError
+from newsdata.package.manifest import (
+    CSV,
+    DATAPACKAGE,
+    PARQUET,
+    PROVENANCE,
+    RELEASE_FILES,
+    arrow_schema,
+)
 
 __all__ = ["ReleaseFiles", "Verification", "verify_release"]
-
-_ALWAYS = {"datapackage.json", "README.md", "CHANGELOG.md", "croissant.json"}
 
 
 class ReleaseFiles:
@@ -26,7 +32,7 @@ class ReleaseFiles:
         self.path = path
         self._zip: zipfile.ZipFile | None = None
         self._prefix = ""
-        if path.is_file() and path.name == "datapackage.json":
+        if path.is_file() and path.name == DATAPACKAGE.name:
             self.folder: Path | None = path.parent
         elif path.is_dir():
             self.folder = path
@@ -176,7 +182,8 @@ def _check_files(files: ReleaseFiles, result: Verification) -> None:
         files, names, counts.get("articles") if isinstance(counts, dict) else None, result
     )
     if descriptor:
-        expected = set(_ALWAYS) | {str(r.get("path")) for r in resources}
+        # The manifest's files, and any other resource the descriptor lists.
+        expected = {f.name for f in RELEASE_FILES} | {str(r.get("path")) for r in resources}
         for stray in sorted(names - expected):
             result.problems.append(f"{stray}: not part of the release (not in datapackage.json)")
 
@@ -194,15 +201,15 @@ def _descriptor(
     files: ReleaseFiles, names: set[str], result: Verification
 ) -> dict[str, Any] | None:
     """datapackage.json, when it is there, readable and lists its resources (else a problem)."""
-    if "datapackage.json" not in names:
-        result.problems.append("datapackage.json: missing")
+    if DATAPACKAGE.name not in names:
+        result.problems.append(f"{DATAPACKAGE.name}: missing")
         return None
     with _noting(result):
-        descriptor = files.read_json("datapackage.json")
+        descriptor = files.read_json(DATAPACKAGE.name)
         resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
         if isinstance(resources, list) and all(isinstance(r, dict) for r in resources):
             return cast("dict[str, Any]", descriptor)
-        result.problems.append("datapackage.json: not a readable descriptor (no resource list)")
+        result.problems.append(f"{DATAPACKAGE.name}: not a readable descriptor (no resource list)")
     return None
 
 
@@ -235,37 +242,36 @@ def _check_provenance_outputs(files: ReleaseFiles, names: set[str], result: Veri
         with _noting(result):
             size, digest = _facts(files, name)
             if size != output.get("bytes") or digest != output.get("sha256"):
-                result.problems.append(f"{name}: differs from provenance.json (bytes or SHA-256)")
+                problem = f"{name}: differs from {PROVENANCE.name} (bytes or SHA-256)"
+                result.problems.append(problem)
             result.checked.append(name)
 
 
 def _outputs(files: ReleaseFiles, names: set[str], result: Verification) -> list[dict[str, Any]]:
     """The files provenance.json lists, when it is there and readable (else a problem)."""
-    if "provenance.json" not in names:
+    if PROVENANCE.name not in names:
         return []
     with _noting(result):
-        provenance = files.read_json("provenance.json")
+        provenance = files.read_json(PROVENANCE.name)
         outputs = provenance.get("outputs") if isinstance(provenance, dict) else None
         if isinstance(outputs, list) and all(isinstance(o, dict) for o in outputs):
             return outputs
-        result.problems.append("provenance.json: unreadable (no list of outputs)")
+        result.problems.append(f"{PROVENANCE.name}: unreadable (no list of outputs)")
     return []
 
 
 def _check_tables(files: ReleaseFiles, names: set[str], rows: object, result: Verification) -> None:
-    if "data/articles.parquet" in names:
+    if PARQUET.name in names:
         with _noting(result):
-            _check_parquet(files, "data/articles.parquet", rows, result)
-    if "data/articles.csv" in names:
+            _check_parquet(files, PARQUET.name, rows, result)
+    if CSV.name in names:
         with _noting(result):
-            _check_csv(files, "data/articles.csv", rows, result)
+            _check_csv(files, CSV.name, rows, result)
 
 
 def _check_parquet(files: ReleaseFiles, name: str, rows: object, result: Verification) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
-
-    from newsdata.package.records import arrow_schema
 
     with files.open(name) as handle:
         try:
@@ -284,9 +290,8 @@ def _check_csv(files: ReleaseFiles, name: str, rows: object, result: Verificatio
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    from newsdata.results import RECORD_COLUMNS
-
-    as_text = pacsv.ConvertOptions(column_types=dict.fromkeys(RECORD_COLUMNS, pa.string()))
+    columns = tuple(arrow_schema().names)
+    as_text = pacsv.ConvertOptions(column_types=dict.fromkeys(columns, pa.string()))
     # Bodies hold line breaks inside quoted cells: without this, a CSV larger than one read
     # block (1 MB) is split mid-cell and reads as broken.
     multi_line = pacsv.ParseOptions(newlines_in_values=True)
@@ -300,7 +305,7 @@ def _check_csv(files: ReleaseFiles, name: str, rows: object, result: Verificatio
         except (pa.ArrowException, OSError, ValueError) as error:
             result.problems.append(f"{name}: not readable CSV ({error})")
             return
-    if header != RECORD_COLUMNS:
+    if header != columns:
         result.problems.append(f"{name}: header {list(header)} differs from the article schema")
     if rows is not None and found != rows:
         result.problems.append(f"{name}: {found} rows, the descriptor says {rows}")

@@ -1,0 +1,104 @@
+"""The release manifest: every file a release holds, in one table, and the articles' columns.
+
+Build, verify, the reader, the card, Croissant and the descriptor iterate this table or take
+a file from it by name; no other module spells a release file's name. Adding a release file is
+one row here plus the function that writes it (see `writer`).
+
+Reading a release needs this module and pyarrow, never the writer's modules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from newsdata.model import SCHEMA_VERSION, Article
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = [
+    "CARD",
+    "CHANGELOG",
+    "CROISSANT",
+    "CSV",
+    "DATAPACKAGE",
+    "PARQUET",
+    "PROVENANCE",
+    "RELEASE_FILES",
+    "ReleaseFile",
+    "arrow_schema",
+    "described",
+    "hashed",
+    "zip_order",
+]
+
+
+@dataclass(frozen=True)
+class ReleaseFile:
+    """One file of every release."""
+
+    name: str  # its path inside the release folder (and, under the folder's name, the zip)
+    writer: str  # the function that makes its bytes, as "module:function"
+    described: bool  # a resource of datapackage.json (with its size and SHA-256)
+    hashed: bool  # an output of provenance.json (with its size and SHA-256)
+    zip_position: int  # its place in the zip (the data files first: zipped while writing)
+
+
+PARQUET = ReleaseFile(
+    "data/articles.parquet", "newsdata.package.tables:write_tables", True, True, 1
+)
+CSV = ReleaseFile("data/articles.csv", "newsdata.package.tables:write_tables", True, True, 0)
+PROVENANCE = ReleaseFile("provenance.json", "newsdata.package.build:_provenance", True, False, 6)
+CARD = ReleaseFile("README.md", "newsdata.package.card:card_markdown", False, True, 3)
+CHANGELOG = ReleaseFile(
+    "CHANGELOG.md", "newsdata.package.changelog:changelog_markdown", False, True, 2
+)
+CROISSANT = ReleaseFile(
+    "croissant.json", "newsdata.package.croissant:croissant_metadata", False, True, 4
+)
+DATAPACKAGE = ReleaseFile(
+    "datapackage.json", "newsdata.package.descriptor:datapackage", False, False, 5
+)
+
+#: Every file of a release. This order is the order of datapackage.json's resources and of
+#: provenance.json's outputs; `zip_position` orders the zip.
+RELEASE_FILES = (PARQUET, CSV, PROVENANCE, CARD, CHANGELOG, CROISSANT, DATAPACKAGE)
+
+
+def described() -> tuple[ReleaseFile, ...]:
+    """The files datapackage.json lists as resources, in its order."""
+    return tuple(f for f in RELEASE_FILES if f.described)
+
+
+def hashed() -> tuple[ReleaseFile, ...]:
+    """The files provenance.json lists as outputs, in its order."""
+    return tuple(f for f in RELEASE_FILES if f.hashed)
+
+
+def zip_order() -> tuple[ReleaseFile, ...]:
+    """Every file, in the zip's order."""
+    return tuple(sorted(RELEASE_FILES, key=lambda f: f.zip_position))
+
+
+@cache
+def arrow_schema() -> pa.Schema:
+    """The explicit Arrow schema of the articles table (matches schema/ and the model)."""
+    import pyarrow as pa
+
+    string = pa.string()
+    fields = [
+        pa.field("id", string, nullable=False),
+        pa.field("title", string, nullable=False),
+        pa.field("authors", pa.list_(pa.field("element", string, nullable=False)), nullable=False),
+        pa.field("published", pa.date32(), nullable=False),
+        pa.field("publication", string, nullable=False),
+        pa.field("url", string, nullable=False),
+        pa.field("body", string, nullable=False),
+        pa.field("word_count", pa.int64(), nullable=False),
+        pa.field("source_path", string, nullable=False),
+        pa.field("source_sha256", string, nullable=False),
+    ]
+    assert tuple(f.name for f in fields) == tuple(Article.model_fields)
+    return pa.schema(fields, metadata={"newsdata.schema_version": SCHEMA_VERSION})
