@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from itertools import chain
 from typing import TYPE_CHECKING
 
+from newsdata.words import UNSPACED_CLASS, has_unspaced
+
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
@@ -50,13 +52,8 @@ _BANDS = 32
 _SEED = 20131006
 _MAX_VOCABULARY = 300_000
 _MAX_BUCKET = 64  # an LSH bucket larger than this pairs each member with its first only
-_UNSPACED = re.compile(
-    r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]"
-)
 _SPACED_WORD = re.compile(rb"[^\x00-\x20]+")
-_TOKEN = re.compile(
-    r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|[^\s\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+"
-)
+_TOKEN = re.compile(f"[{UNSPACED_CLASS}]|[^\\s{UNSPACED_CLASS}]+")
 
 
 class _Vocabulary(dict[str, int]):
@@ -76,22 +73,17 @@ class _Vocabulary(dict[str, int]):
 _VOCABULARY = _Vocabulary()
 
 
-def is_unspaced(body: str) -> bool:
-    """Whether the body holds CJK or other text written without spaces between words."""
-    return not body.isascii() and _UNSPACED.search(body) is not None
-
-
 def words(body: str) -> list[str]:
     """The body's words, lowercased: runs between ASCII whitespace, and each CJK character."""
     lowered = body.lower()
-    if not is_unspaced(lowered):
+    if not has_unspaced(lowered):
         return lowered.split()
     return _TOKEN.findall(lowered)
 
 
 def word_hashes(body: str) -> list[int]:
     """Stable 64-bit hashes of the body's words, in order (the slow, simple reference)."""
-    if is_unspaced(body):
+    if has_unspaced(body):
         return [int(h) for h in _hashed_words([body])[0]]
     return [
         spaced_word_hash(word)
@@ -157,7 +149,7 @@ def _hashed_words(bodies: Sequence[str]) -> list[npt.NDArray[np.uint64]]:
     out: list[npt.NDArray[np.uint64]] = [np.zeros(0, np.uint64)] * len(bodies)
     spaced: list[int] = []
     for i, body in enumerate(bodies):
-        if is_unspaced(body):
+        if has_unspaced(body):
             out[i] = _mix(np.fromiter(map(_VOCABULARY.__getitem__, words(body)), np.uint64))
         else:
             spaced.append(i)

@@ -5,20 +5,38 @@ from __future__ import annotations
 import re
 from itertools import filterfalse
 
-__all__ = ["count_words", "has_alnum", "has_words"]
+__all__ = [
+    "UNSPACED_CLASS",
+    "UNSPACED_RANGES",
+    "count_words",
+    "has_alnum",
+    "has_unspaced",
+    "has_words",
+]
 
-# Han ideographs, kana, and Thai/Lao/Khmer/Myanmar letters are written without spaces between
-# words; each such character counts as one word, the usual convention for CJK word counts.
-_UNSPACED = (
-    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
-    "\uf900-\ufaff\U00020000-\U0002fa1f"
+#: The scripts written without spaces between words, as (first, last) code points: Thai, Lao,
+#: Myanmar, Khmer, kana, Han ideographs (extension A, the unified block, compatibility
+#: ideographs, the supplementary planes). Each such character counts as one word, the usual
+#: convention for CJK word counts; word counting, shingling and the publication checks all
+#: read this one table. Hangul is not here: Korean puts spaces between words.
+UNSPACED_RANGES: tuple[tuple[int, int], ...] = (
+    (0x0E00, 0x0EFF),  # Thai, Lao
+    (0x1000, 0x109F),  # Myanmar
+    (0x1780, 0x17FF),  # Khmer
+    (0x3040, 0x30FF),  # hiragana, katakana
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0x20000, 0x2FA1F),  # CJK extensions B-F, compatibility supplement
 )
-_UNSPACED_CHARACTER = re.compile(rf"[{_UNSPACED}]")
+#: The table as the body of a regular-expression character class.
+UNSPACED_CLASS = "".join(f"{chr(low)}-{chr(high)}" for low, high in UNSPACED_RANGES)
+_UNSPACED_CHARACTER = re.compile(f"[{UNSPACED_CLASS}]")
 _ALNUM = re.compile(r"[^\W_]")
 _ASCII_SYMBOLS = "".join(ch for ch in map(chr, range(128)) if not ch.isalnum())
 _ASCII_SYMBOL_BYTES = bytes(b for b in range(128) if not (chr(b).isalnum() or chr(b).isspace()))
 _ALNUM_BITS = bytes(1 if chr(b).isalnum() else 0 for b in range(256))
-_WORD = re.compile(rf"[{_UNSPACED}]|[^\s{_UNSPACED}]*[^\W_][^\s{_UNSPACED}]*")
+_WORD = re.compile(rf"[{UNSPACED_CLASS}]|[^\s{UNSPACED_CLASS}]*[^\W_][^\s{UNSPACED_CLASS}]*")
 
 
 def has_alnum(text: str) -> bool:
@@ -26,9 +44,14 @@ def has_alnum(text: str) -> bool:
     return _ALNUM.search(text) is not None
 
 
+def has_unspaced(text: str) -> bool:
+    """Whether the text holds a character of a script written without spaces (UNSPACED_RANGES)."""
+    return not text.isascii() and _UNSPACED_CHARACTER.search(text) is not None
+
+
 def count_words(text: str) -> int:
     """How many words the text holds: runs with a letter or digit, plus each CJK character."""
-    if not text.isascii() and _UNSPACED_CHARACTER.search(text):
+    if has_unspaced(text):
         return len(_WORD.findall(text))
     # Without CJK text a word is a whitespace-separated token with a letter or digit in it.
     if text.isascii():
@@ -54,7 +77,7 @@ def count_words(text: str) -> int:
 
 def has_words(text: str, count: int) -> bool:
     """Whether the text holds at least `count` words, reading no further than needed."""
-    if not text.isascii() and _UNSPACED_CHARACTER.search(text):
+    if has_unspaced(text):
         return count_words(text) >= count
     # Without CJK text a word is a whitespace-separated token with a letter or digit in it,
     # exactly what _WORD matches. Most tokens are plain words, counted in C first; only when

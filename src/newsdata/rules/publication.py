@@ -12,7 +12,7 @@ from newsdata.diagnostics import Diagnostic, Severity
 from newsdata.rawtext import Document
 from newsdata.rules.base import DocumentRule, FileContext
 from newsdata.urls import host_of
-from newsdata.words import count_words
+from newsdata.words import count_words, has_unspaced
 
 __all__ = ["PublicationDomainMismatch", "PublicationLooksLikeSentence", "UnknownPublication"]
 
@@ -194,7 +194,6 @@ _ABBREVIATION_END = re.compile(
 )
 _MANY_WORDS = 9
 _MANY_CJK_CHARACTERS = 30
-_UNSPACED_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _SENTENCE_MIN_WORDS = 4
 
 
@@ -206,7 +205,7 @@ def looks_like_sentence(name: str) -> bool:
     `BLOG OFF!`, pass. In Chinese and Japanese, a line ending in 。！？ or of 30 or more
     characters reads as a sentence.
     """
-    if _UNSPACED_SCRIPT.search(name):
+    if has_unspaced(name):
         # Chinese and Japanese names run up to a dozen characters without spaces
         # (日本経済新聞 電子版); sentences end with 。！？ or run long.
         return bool(_SENTENCE_END.search(name)) or count_words(name) >= _MANY_CJK_CHARACTERS
