@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from newsdata.config import load_settings
+from newsdata.errors import ConfigError, UsageError
+from newsdata.package.metadata import load_metadata
+from newsdata.root import find_root
 from newsdata.rules.publication import looks_like_sentence
+from newsdata.scaffold import init_repository
 from newsdata.similarity import words
 from newsdata.words import count_words
 
@@ -33,3 +40,30 @@ def test_the_samples_cover_every_range() -> None:
 def test_spaced_scripts_are_not_unspaced(text: str) -> None:
     assert count_words(text) == 2
     assert len(words(text)) == 2
+
+
+def _broken_pyproject(folder: Path, text: str = "[tool.newsdata\nselect = 1\n") -> Path:
+    (folder / "pyproject.toml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_every_reader_of_pyproject_says_the_same_about_a_broken_one(tmp_path: Path) -> None:
+    """Settings, the dataset's metadata and `init` read pyproject.toml through one reader."""
+    folder = _broken_pyproject(tmp_path)
+    messages = []
+    for read in (load_settings, load_metadata):
+        with pytest.raises(ConfigError) as caught:
+            read(folder)
+        messages.append(str(caught.value))
+    with pytest.raises(UsageError) as refused:
+        init_repository(folder)
+    assert messages[0] == messages[1] == str(refused.value).removesuffix(": fix it first")
+    assert "is not valid TOML" in messages[0]
+
+
+def test_a_tool_key_that_is_not_a_table_is_no_newsdata_table(tmp_path: Path) -> None:
+    folder = _broken_pyproject(tmp_path, 'tool = "newsdata"\n')
+    assert find_root(folder) == folder.resolve()  # no .git above tmp: the start
+    assert load_metadata(folder).name  # defaults, no error
+    with pytest.raises(UsageError, match="add them yourself"):
+        init_repository(folder)  # appending [tool.newsdata] would break the file

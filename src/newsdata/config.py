@@ -11,6 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path, PureWindowsPath
+from typing import Any
 
 from newsdata.diagnostics import Severity
 from newsdata.errors import ConfigError
@@ -200,20 +201,27 @@ def find_config(start: Path) -> Path | None:
     """The nearest pyproject.toml with a [tool.newsdata] table, walking up from start."""
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
-        if not candidate.is_file():
-            continue
-        tool = _read_toml(candidate).get("tool", {})
-        if isinstance(tool, dict) and "newsdata" in tool:
+        if candidate.is_file() and newsdata_table(read_pyproject(candidate)) is not None:
             return candidate
     return None
 
 
-def _read_toml(path: Path) -> dict[str, object]:
+def read_pyproject(path: Path) -> dict[str, Any]:
+    """A pyproject.toml's content; one that cannot be read or parsed is a ConfigError."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as error:
+    except OSError as error:
         raise ConfigError(f"cannot read {path}: {error}") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} is not valid TOML ({error})") from error
+
+
+def newsdata_table(pyproject: Mapping[str, object]) -> object | None:
+    """The [tool.newsdata] value of a read pyproject.toml (a table, unless written wrong), or
+    None when there is none."""
+    tool = pyproject.get("tool", {})
+    return tool.get("newsdata") if isinstance(tool, dict) else None
 
 
 def load_settings(start: Path | None = None) -> Settings:
@@ -221,8 +229,7 @@ def load_settings(start: Path | None = None) -> Settings:
     path = find_config((start or Path.cwd()).resolve())
     if path is None:
         return Settings()
-    tool = _read_toml(path).get("tool", {})
-    table = tool.get("newsdata", {}) if isinstance(tool, dict) else {}
+    table = newsdata_table(read_pyproject(path))
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.newsdata] must be a table")
     return settings_from_table(table, path)

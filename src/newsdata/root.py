@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
+
+from newsdata.config import newsdata_table, read_pyproject
+from newsdata.errors import ConfigError
 
 __all__ = ["DEFAULT_RAW", "find_root"]
 
@@ -12,11 +14,9 @@ DEFAULT_RAW = "raw"
 
 def _has_newsdata_table(pyproject: Path) -> bool:
     try:
-        with pyproject.open("rb") as handle:
-            tool = tomllib.load(handle).get("tool", {})
-    except (OSError, tomllib.TOMLDecodeError):
-        return False
-    return isinstance(tool, dict) and "newsdata" in tool
+        return newsdata_table(read_pyproject(pyproject)) is not None
+    except ConfigError:
+        return False  # an unreadable pyproject.toml marks no root; reading settings says why
 
 
 def find_root(start: Path) -> Path:

@@ -12,7 +12,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsdata.errors import UsageError
+from newsdata.config import newsdata_table, read_pyproject
+from newsdata.errors import ConfigError, UsageError
 from newsdata.package.metadata import default_name
 from newsdata.pipeline import CACHE_DIR_NAME
 
@@ -74,10 +75,10 @@ def _pyproject(path: Path, tables: str) -> Step:
         return Step(path, "created")
     text = path.read_text(encoding="utf-8")
     try:
-        current = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise UsageError(f"{path} is not valid TOML ({error}): fix it first") from None
-    if "newsdata" in current.get("tool", {}):
+        current = read_pyproject(path)
+    except ConfigError as error:
+        raise UsageError(f"{error}: fix it first") from None
+    if newsdata_table(current) is not None:
         return Step(path, "kept", "it already has [tool.newsdata]")
     joined = text + ("" if text.endswith("\n") or not text else "\n") + "\n" + tables
     try:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import langcodes
 from packaging.licenses import InvalidLicenseExpression, canonicalize_license_expression
 
+from newsdata.config import newsdata_table, read_pyproject
 from newsdata.errors import ConfigError
 
 __all__ = [
@@ -98,13 +98,7 @@ def load_metadata(root: Path) -> DatasetMetadata:
 def _dataset_table(pyproject: Path) -> dict[str, object]:
     if not pyproject.is_file():
         return {}
-    try:
-        with pyproject.open("rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise ConfigError(f"cannot read {pyproject}: {error}") from error
-    tool = data.get("tool", {})
-    newsdata = tool.get("newsdata", {}) if isinstance(tool, dict) else {}
+    newsdata = newsdata_table(read_pyproject(pyproject))
     dataset = newsdata.get("dataset", {}) if isinstance(newsdata, dict) else {}
     if not isinstance(dataset, dict):
         raise ConfigError("[tool.newsdata.dataset] must be a table")
