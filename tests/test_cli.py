@@ -205,7 +205,7 @@ def test_rules_explains_one_rule(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["rules", "nd601"])
     assert result.exit_code == 0
     assert result.output.startswith("ND601 split-paragraph (default severity: warning)")
-    assert "Why: a blank line inside a sentence" in result.output
+    assert "**Why**: a blank line inside a sentence" in result.output
     unknown = runner.invoke(cli, ["rules", "ND999"])
     assert unknown.exit_code == 2
     assert "no rule 'ND999'" in unknown.output

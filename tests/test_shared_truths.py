@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from newsdata.cli import cli
 from newsdata.config import load_settings
 from newsdata.errors import ConfigError, UsageError
 from newsdata.package.metadata import load_metadata
@@ -14,6 +17,7 @@ from newsdata.rules.publication import looks_like_sentence
 from newsdata.scaffold import init_repository
 from newsdata.similarity import words
 from newsdata.words import count_words
+from tests.conftest import ROOT
 
 # One letter of each script written without spaces (Thai, Lao, Myanmar, Khmer, hiragana,
 # katakana, Han: extension A, unified, compatibility, extension B).
@@ -67,3 +71,25 @@ def test_a_tool_key_that_is_not_a_table_is_no_newsdata_table(tmp_path: Path) -> 
     assert load_metadata(folder).name  # defaults, no error
     with pytest.raises(UsageError, match="add them yourself"):
         init_repository(folder)  # appending [tool.newsdata] would break the file
+
+
+def _rule_sections() -> dict[str, str]:
+    """docs/rules.md's section of each rule: what follows its `name, default severity` line."""
+    text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    sections = {}
+    for chunk in re.split(r"\n### ", text)[1:]:
+        code, _, rest = chunk.partition("\n\n")
+        body = rest.partition("\n\n")[2]  # after "`name`, default severity **...**."
+        sections[code] = re.split(r"\n## ", body)[0]
+    return sections
+
+
+def test_newsdata_rules_code_shows_the_rule_s_section_of_the_docs() -> None:
+    from newsdata.rules import builtin_rules
+
+    sections = _rule_sections()
+    assert set(sections) == {rule.code for rule in builtin_rules()}
+    for code, section in sections.items():
+        result = CliRunner().invoke(cli, ["rules", code])
+        assert result.exit_code == 0
+        assert section.strip() in result.output, code

@@ -427,10 +427,10 @@ def schema(check: bool, directory: Path) -> None:
 def rules(code: str | None, fmt: str) -> None:
     """List every rule (code, severity, name, summary), plugins' included, or explain one:
     `newsdata rules ND601`."""
-    import inspect
     import json
 
     from newsdata.config import load_settings
+    from newsdata.docgen import rule_documentation, rule_summary
     from newsdata.rules import rule_table
 
     table = rule_table(load_settings().plugins)  # newsdata's, and the plugins'
@@ -445,8 +445,8 @@ def rules(code: str | None, fmt: str) -> None:
             "code": r.code,
             "name": r.name,
             "severity": r.severity.value,
-            "summary": inspect.cleandoc(r.__doc__ or "").splitlines()[0],
-            "documentation": inspect.cleandoc(type(r).__doc__ or ""),
+            "summary": rule_summary(r),
+            "documentation": rule_documentation(r),
         }
         for r in chosen
     ]
@@ -455,7 +455,7 @@ def rules(code: str | None, fmt: str) -> None:
     elif code is not None:
         row = rows[0]
         click.echo(f"{row['code']} {row['name']} (default severity: {row['severity']})\n")
-        click.echo(row["documentation"])
+        click.echo(row["documentation"], nl=False)
     else:
         for row in rows:
             click.echo(f"{row['code']}  {row['severity']:<7}  {row['name']:<32} {row['summary']}")

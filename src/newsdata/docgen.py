@@ -13,7 +13,13 @@ from pathlib import Path
 
 from newsdata.rules import builtin_rules
 
-__all__ = ["GENERATED_DOCS", "cli_markdown", "rules_markdown"]
+__all__ = [
+    "GENERATED_DOCS",
+    "cli_markdown",
+    "rule_documentation",
+    "rule_summary",
+    "rules_markdown",
+]
 
 _FAMILIES = {
     "ND1": "File and encoding",
@@ -39,10 +45,9 @@ def rules_markdown() -> str:
     )
     out.append("| code | name | default severity | checks |\n|---|---|---|---|\n")
     for rule in rules:
-        summary = _doc(rule).splitlines()[0]
         out.append(
             f"| [{rule.code}](#{rule.code.lower()}) | `{rule.name}` | "
-            f"{rule.severity.value} | {summary} |\n"
+            f"{rule.severity.value} | {rule_summary(rule)} |\n"
         )
     family = ""
     for rule in rules:
@@ -52,10 +57,23 @@ def rules_markdown() -> str:
         out.append(
             f"\n### {rule.code}\n\n`{rule.name}`, default severity **{rule.severity.value}**.\n\n"
         )
-        out.append(_markdown(_doc(rule)) + "\n")
-        if rule.details:
-            out.append("\n" + "".join(f"- {line}\n" for line in rule.details))
+        out.append(rule_documentation(rule))
     return "".join(out)
+
+
+def rule_summary(rule: object) -> str:
+    """The first line of a rule's documentation: what it checks (empty when it has none)."""
+    return next(iter(_doc(rule).splitlines()), "")
+
+
+def rule_documentation(rule: object) -> str:
+    """A rule's documentation in Markdown, as docs/rules.md and `newsdata rules CODE` show it:
+    its docstring with each labelled section a paragraph, then its details as a list."""
+    text = _markdown(_doc(rule)) + "\n"
+    details = getattr(rule, "details", ())
+    if details:
+        text += "\n" + "".join(f"- {line}\n" for line in details)
+    return text
 
 
 def _doc(rule: object) -> str:
