@@ -93,3 +93,39 @@ def test_newsdata_rules_code_shows_the_rule_s_section_of_the_docs() -> None:
         result = CliRunner().invoke(cli, ["rules", code])
         assert result.exit_code == 0
         assert section.strip() in result.output, code
+
+
+def _doc_references() -> set[tuple[str, str]]:
+    """(file, docs path) for every docs/*.md or docs/*.json named in the code or the README,
+    and every relative link between the docs."""
+    found = set()
+    for path in [*(ROOT / "src").rglob("*.py"), ROOT / "README.md", *(ROOT / "bench").rglob("*")]:
+        if path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for name in re.findall(r"\bdocs/[\w./-]+\.(?:md|json)\b", text):
+                found.add((path.name, name))
+    for path in (ROOT / "docs").glob("*.md"):
+        prose = re.sub(r"`[^`]*`", "", path.read_text(encoding="utf-8"))  # no code spans
+        for link in re.findall(r"\]\((?![a-z]+:)([^)#\s]+)", prose):
+            found.add((path.name, f"docs/{link}"))
+    return found
+
+
+def test_every_docs_reference_exists() -> None:
+    references = _doc_references()
+    assert ("README.md", "docs/reports.md") in references  # the search finds what it should
+    missing = sorted(
+        (where, name) for where, name in references if not (ROOT / name).resolve().exists()
+    )
+    assert missing == []
+
+
+def test_every_report_format_is_offered_and_documented() -> None:
+    from newsdata.report import FORMATS
+
+    validate = cli.commands["validate"]
+    choices = next(p.type for p in validate.params if p.name == "fmt")
+    assert tuple(getattr(choices, "choices", ())) == tuple(FORMATS)
+    reports = (ROOT / "docs" / "reports.md").read_text(encoding="utf-8")
+    for name in FORMATS:
+        assert f"## `{name}`" in reports, name

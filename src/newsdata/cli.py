@@ -13,6 +13,7 @@ import click
 
 from newsdata import __version__
 from newsdata.errors import NewsdataError
+from newsdata.report import FORMATS
 from newsdata.report.text import plural
 
 if TYPE_CHECKING:
@@ -25,7 +26,6 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # the shell's code for a command ended by SIGINT (128 + 2)
 
-_FORMATS = ("text", "json", "github", "sarif")
 _TEXT_OR_JSON = click.option(
     "--format",
     "fmt",
@@ -113,7 +113,7 @@ def cli() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(_FORMATS),
+    type=click.Choice(tuple(FORMATS)),
     default=None,
     help="Report format [default: github under GitHub Actions, else text].",
 )

@@ -41,7 +41,7 @@ class Diagnostic:
         return (self.path, self.line or 0, self.column or 0, self.code, self.message)
 
     def to_dict(self) -> dict[str, object]:
-        """The JSON report's diagnostic object (a stable contract, see docs/report-json.md)."""
+        """The JSON report's diagnostic object (a stable contract, see docs/reports.md)."""
         out: dict[str, object] = {
             "path": self.path,
             "line": self.line,
@@ -103,7 +103,7 @@ class Report:
         return self.errors > 0 or (strict and self.warnings > 0)
 
     def to_dict(self, *, strict: bool = False) -> dict[str, object]:
-        """The JSON report (documented in docs/report-json.md)."""
+        """The JSON report (documented in docs/reports.md)."""
         return {
             "valid": not self.failed(strict=strict),
             "summary": {"files": self.files, "errors": self.errors, "warnings": self.warnings},

@@ -1,4 +1,4 @@
-"""The JSON report: a stable contract, documented in docs/report-json.md."""
+"""The JSON report: a stable contract, documented in docs/reports.md."""
 
 from __future__ import annotations
 
