@@ -150,7 +150,7 @@ class ResultCache:
         """Stored results of the files whose stat key is unchanged since they were stored."""
         found: dict[str, FileResult] = {}
         try:
-            # Two table scans joined here: ~40% faster than SQLite's join on the hash key.
+            # Two table scans joined here: faster than SQLite's join on the hash key.
             results = {row[0]: row for row in self._db.execute("SELECT * FROM results")}
             self.known = frozenset(results)
             used: set[object] = set()

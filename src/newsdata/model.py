@@ -16,7 +16,7 @@ __all__ = ["SCHEMA_VERSION", "Article"]
 def _well_formed_body(body: str) -> bool:
     """No line starts or ends with whitespace, no paragraph is empty, no blank line at the ends.
 
-    (A loop over lines: measured ~25 times faster than one regular expression over the body.)
+    (A loop over lines: one regular expression over the body is much slower.)
     """
     if body != body.strip() or "\n\n\n" in body:
         return False

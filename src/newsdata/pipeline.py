@@ -102,8 +102,8 @@ def _collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off for the run, and as it was after.
 
     A run keeps a few objects per file to its end and makes no reference cycles, but every
-    700 allocations the collector would walk the young ones, and ever more often the old ones:
-    ~9% of a run over a warm cache of 20,000 files, measured. (Workers pause it likewise.)
+    700 allocations the collector would walk the young ones, and ever more often the old ones,
+    a visible share of a run over a warm cache. (Workers pause it likewise.)
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -146,7 +146,7 @@ def source_path(path: str, root: Path) -> str:
     not resolved: a symlinked corpus folder keeps its name)."""
     prefix = f"{root}{os.sep}"
     # Sliced when it lies under the root as given (always, when packaging): os.path.relpath
-    # costs ~8 µs a file, a serial 0.16 s for 20,000 files, twice per release.
+    # is slow, and this runs serially for every file, twice per release.
     relative = path[len(prefix) :] if path.startswith(prefix) else os.path.relpath(path, root)
     return relative.replace(os.sep, "/")
 
@@ -245,8 +245,7 @@ def _from_cache(cache: ResultCache | None, units: list[_Unit], signatures: bool)
 
 # Fresh results are written to the cache while the workers go on, at least this many at a time
 # and a sixteenth of the run's at most: a large first run writes in fewer, larger transactions
-# (200,000 results: 2.2 s in batches of 12,500 against 3.4 s in batches of 1,024), while the
-# last batch, written after the workers are done, stays small.
+# (each costs a sync), while the last batch, written after the workers are done, stays small.
 _STORE_EVERY = 1024
 _STORE_PARTS = 16
 

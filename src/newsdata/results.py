@@ -74,7 +74,7 @@ class FileResult:
 
     def __reduce__(self) -> tuple[type[FileResult], tuple[Any, ...]]:
         # Pickled (from a worker to the main process) as the constructor's arguments: a
-        # dataclass's default pickling builds a dict of its slots, ~5x slower both ways.
+        # dataclass's default pickling builds a dict of its slots, much slower both ways.
         return FileResult, tuple(getattr(self, name) for name in _FIELDS)
 
 

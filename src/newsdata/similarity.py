@@ -1,17 +1,17 @@
 """Near-duplicate detection: word 5-gram shingles, MinHash signatures and LSH banding.
 
-Speed matters here: this runs on every article of every full validation. Three choices follow
-from measurements on the 2-core reference machine (650-word articles):
+Speed matters here: this runs on every article of every full validation (bench/README.md
+has the measurements behind these three choices):
 
-* Shingles are never built as strings (~0.3 ms an article). Words of spaced text are hashed
-  in bulk with numpy from their length and first and last eight bytes (~0.015 ms an article;
-  see `spaced_word_hash`); CJK text, word by word through a bounded per-process vocabulary.
-  The 5-gram hashes are then combined in bulk with numpy, 128 KB of text at a time.
-* MinHash signatures come from rensa (Rust), fed the shingle hashes of a chunk in one call
-  (~0.01 ms an article); datasketch's `MinHash.update_batch` costs ~2 ms an article.
+* Shingles are never built as strings. Words of spaced text are hashed in bulk with numpy
+  from their length and first and last eight bytes (see `spaced_word_hash`); CJK text, word
+  by word through a bounded per-process vocabulary. The 5-gram hashes are then combined in
+  bulk with numpy, 128 KB of text at a time.
+* MinHash signatures come from rensa (Rust), fed the shingle hashes of a chunk in one call;
+  datasketch's `MinHash.update_batch` is two orders of magnitude slower.
 * LSH banding runs over the signature matrix with numpy (one sort per band), because
   signatures come back from the cache as plain bytes: datasketch's `MinHashLSH` needs one
-  MinHash object and one Python call per insert, ~0.4 s for 20,000 articles.
+  MinHash object and one Python call per insert.
 """
 
 from __future__ import annotations
@@ -134,8 +134,8 @@ def _chunk_signatures(bodies: Sequence[str]) -> npt.NDArray[np.uint32]:
         offsets = np.zeros(int(present.sum()) + 1, dtype=np.uint64)
         offsets[1:] = np.cumsum(counts[present])
         matrix = RMinHash.digest_matrix_from_flat_token_hashes(shingles, offsets, NUM_PERM, _SEED)
-        # rensa hands rows out as lists of ints only: read into a C array in one pass (~2x
-        # faster than numpy's conversion of nested lists, which inspects every value).
+        # rensa hands rows out as lists of ints only: read into a C array in one pass (numpy's
+        # conversion of nested lists inspects every value).
         rows = array("I", chain.from_iterable(matrix.to_rows()))  # C unsigned int: numpy's uintc
         out[present] = np.frombuffer(rows, dtype=np.uintc).reshape(-1, NUM_PERM)
     return out

@@ -115,8 +115,8 @@ def memory_pool() -> pa.MemoryPool:
     """The allocator for the release's tables and writers: the C library's.
 
     pyarrow's default (mimalloc in the wheels) hands freed memory back to the system at once,
-    so each row group's fresh buffers cost page faults anew: the sorting of a release's rows
-    and its writing were measured 30% slower with it.
+    so each row group's fresh buffers cost page faults anew, in sorting a release's rows and in
+    writing them.
     """
     import pyarrow as pa
 
@@ -135,7 +135,7 @@ def spool_schema() -> pa.Schema:
 def chunk_batch(count: int, columns: Sequence[ColumnBuffers]) -> pa.RecordBatch:
     """A record batch (spool_schema) from the buffers `record_buffers` made: no Python object
     per value. pa.array() would also do, but its first call imports pandas (when installed) to
-    ask whether the list is a pandas object, ~0.3 s of every release."""
+    ask whether the list is a pandas object, a cost paid by every release."""
     import pyarrow as pa
 
     schema = spool_schema()

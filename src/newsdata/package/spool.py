@@ -1,13 +1,12 @@
 """Records set aside while the corpus is validated, read back in id order for writing.
 
-Packaging used to read and parse every file twice: once to validate it, once to make its
-record. Now the validation workers also make each file's record from the very bytes they
-checked, lay each bucket's records out as Arrow buffers (buckets by the leading bits of the
-id; ids are hash prefixes, so the buckets are even) and write them into an anonymous scratch
-file of the spool's (inherited when they were forked; else they hand the bytes over and the
-spool writes them). Reading bucket after bucket, each sorted, gives the whole
-table in id order while only a bucket or two is ever in memory, however large the corpus; and
-the table is built from the buffers, with no Python object per value.
+So that packaging reads and parses every file once, the validation workers also make each
+file's record from the very bytes they checked, lay each bucket's records out as Arrow buffers
+(buckets by the leading bits of the id; ids are hash prefixes, so the buckets are even) and
+write them into an anonymous scratch file of the spool's (inherited when they were forked; else
+they hand the bytes over and the spool writes them). Reading bucket after bucket, each sorted,
+gives the whole table in id order while only a bucket or two is ever in memory, however large
+the corpus; and the table is built from the buffers, with no Python object per value.
 """
 
 from __future__ import annotations
@@ -110,8 +109,8 @@ def _sorted(table: pa.Table) -> pa.Table:
 
     from newsdata.package.records import memory_pool
 
-    # Made contiguous first: `take` over a table of many small chunks was measured 10-30
-    # times slower than the copy and the take together.
+    # Made contiguous first: `take` over a table of many small chunks is much slower than the
+    # copy and the take together.
     pool = memory_pool()
     order = pc.sort_indices(table, sort_keys=_ORDER, memory_pool=pool)
     return pc.take(table.combine_chunks(pool), order, memory_pool=pool)

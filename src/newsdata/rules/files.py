@@ -255,8 +255,8 @@ class Mojibake(DocumentRule):
                 )
 
 
-# ftfy's badness check is a large regular expression tried at every position (~1.5 ms for a
-# 650-word article), too slow for the validate path. Every one of its patterns needs one of the
+# ftfy's badness check is a large regular expression tried at every position, too slow for
+# the validate path. Every one of its patterns needs one of the
 # few hundred characters ftfy lists as mojibake material and spans at most 7 characters, so
 # running it on windows of +-8 characters around those characters gives the same verdict.
 _WINDOW = 8
