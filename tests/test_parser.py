@@ -219,7 +219,7 @@ def test_fast_word_count_matches_the_definition(text: str) -> None:
 
 
 @given(
-    st.text(st.sampled_from("ab1 _-.,’é\xa0\n"), max_size=120),
+    st.text(st.sampled_from("ab1 _-.,’é\xa0\n東ไ\u3000"), max_size=120),
     st.integers(min_value=1, max_value=8),
 )
 @settings(max_examples=300)
