@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsdata.cli import cli
 from newsdata.config import load_settings
@@ -129,3 +133,19 @@ def test_every_report_format_is_offered_and_documented() -> None:
     reports = (ROOT / "docs" / "reports.md").read_text(encoding="utf-8")
     for name in FORMATS:
         assert f"## `{name}`" in reports, name
+
+
+@given(st.lists(st.binary(max_size=64), min_size=1, max_size=6))
+@settings(max_examples=50, deadline=None)
+def test_remembered_file_facts_are_the_file_s_facts(versions: list[bytes]) -> None:
+    """file_facts (remembered per file version) answers as read_facts and hashlib would, for
+    every content one path holds in turn."""
+    from newsdata.package.descriptor import file_facts, read_facts
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "data.csv"
+        for content in versions:
+            path.write_bytes(content)
+            expected = (len(content), hashlib.sha256(content).hexdigest())
+            assert file_facts(path) == read_facts(path) == expected
+            assert file_facts(path) == expected  # asked again: the remembered answer

@@ -228,21 +228,18 @@ def _write(root: Path, out: Path, plan: _Plan, jobs: int, spool: RecordSpool) ->
             ThreadPoolExecutor(2) as helpers,
         ):
             # The zip holds the data files first (the CSV, then the Parquet file), then the
-            # rest, in the manifest's zip order. Copying, CRC and SHA-256 run without the GIL,
-            # so each file is zipped and hashed on helper threads as soon as it is complete
-            # (the CSV while the Parquet file is still being written), while this thread
-            # writes the text files.
+            # rest, in the manifest's zip order. Copying and CRC run without the GIL, so each
+            # file is zipped on a helper thread as soon as it is complete (the CSV while the
+            # Parquet file is still being written), while this thread writes the text files.
             zipped: list[Future[None]] = []
 
             def csv_written(stats: ReleaseStats) -> None:
                 zipped.append(helpers.submit(archive.add, [CSV.name]))
-                helpers.submit(file_facts, folder / CSV.name)
                 _write_notes(folder, plan, stats, created)
 
             stats = write_tables(root, folder, inputs, jobs, spool, csv_written)
             zipped[0].result()
             zipped.append(helpers.submit(archive.add, [PARQUET.name]))
-            file_facts(folder / PARQUET.name)
             _write_descriptors(folder, plan, stats, created)
             zipped[1].result()
             archive.add([f.name for f in zip_order() if f not in (CSV, PARQUET)])

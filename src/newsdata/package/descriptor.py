@@ -9,24 +9,27 @@ from typing import Any
 from newsdata.package.manifest import CSV, PARQUET, PROVENANCE, ReleaseFile, described
 from newsdata.package.metadata import DatasetMetadata
 
-__all__ = ["PROFILE", "datapackage", "file_facts"]
+__all__ = ["PROFILE", "datapackage", "file_facts", "read_facts"]
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 
 
+#: Facts already read, by path and file version (modification time and size): the descriptor,
+#: Croissant and provenance each describe every data file, which is read once.
 _FACTS: dict[tuple[str, int, int], tuple[int, str]] = {}
 
 
 def file_facts(path: Path) -> tuple[int, str]:
-    """Size in bytes and SHA-256 (hex) of a file, read in chunks (once per file version)."""
+    """Size in bytes and SHA-256 (hex) of a file: read_facts, remembered per file version."""
     status = path.stat()
     key = (str(path), status.st_mtime_ns, status.st_size)
     if key not in _FACTS:
-        _FACTS[key] = _read_facts(path)
+        _FACTS[key] = read_facts(path)
     return _FACTS[key]
 
 
-def _read_facts(path: Path) -> tuple[int, str]:
+def read_facts(path: Path) -> tuple[int, str]:
+    """Size in bytes and SHA-256 (hex) of a file, read in chunks."""
     digest = hashlib.sha256()
     size = 0
     with path.open("rb") as handle:
