@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import tempfile
 from pathlib import Path
@@ -149,3 +150,36 @@ def test_remembered_file_facts_are_the_file_s_facts(versions: list[bytes]) -> No
             expected = (len(content), hashlib.sha256(content).hexdigest())
             assert file_facts(path) == read_facts(path) == expected
             assert file_facts(path) == expected  # asked again: the remembered answer
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@given(
+    st.dictionaries(
+        st.text("abcdefg", max_size=6),  # the top-level keys are newsdata's own names
+        _JSON_VALUES | st.lists(st.dictionaries(st.text(max_size=3), _JSON_VALUES), max_size=30),
+        min_size=1,  # a release's JSON files are never empty objects
+        max_size=4,
+    )
+)
+@settings(max_examples=100, deadline=None)
+def test_release_json_layout_holds_what_plain_json_holds(data: dict[str, object]) -> None:
+    """provenance.json's layout (long lists of objects one object per line) is plain JSON:
+    it reads back as the data, and without a long list it is json.dumps(indent=2) itself."""
+    from newsdata.package.build import _write_json
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "provenance.json"
+        _write_json(path, data)
+        text = path.read_text(encoding="utf-8")
+    assert json.loads(text) == data
+    long_lists = [v for v in data.values() if isinstance(v, list) and len(v) > 20]
+    if not any(all(isinstance(x, dict) for x in v) for v in long_lists):
+        assert text == json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -357,22 +357,27 @@ def _write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="\n")
 
 
-_JSON_LINE = json.JSONEncoder(ensure_ascii=False)
+#: Lists of more objects than this are written one object per line.
+_ONE_LINE_OBJECTS_ABOVE = 20
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
     """Indented JSON, with long lists of objects written one object per line.
 
-    Python's json module falls back to a slow pure-Python encoder when indenting; the inputs of a
-    large corpus are instead encoded one compact line each, by the fast C encoder.
+    This layout is part of the release format (a release is byte-identical for the same
+    corpus): provenance.json lists every input, one line each, so two releases' inputs diff
+    line by line; short lists stay indented as usual.
     """
     lines = ["{"]
     items = list(data.items())
-    encode = _JSON_LINE.encode  # one encoder: json.dumps(..., ensure_ascii=False) makes one a call
     for position, (key, value) in enumerate(items):
         comma = "," if position < len(items) - 1 else ""
-        if isinstance(value, list) and len(value) > 20 and all(isinstance(v, dict) for v in value):
-            body = ",\n".join("    " + encode(v) for v in value)
+        if (
+            isinstance(value, list)
+            and len(value) > _ONE_LINE_OBJECTS_ABOVE
+            and all(isinstance(v, dict) for v in value)
+        ):
+            body = ",\n".join("    " + json.dumps(v, ensure_ascii=False) for v in value)
             lines.append(f"  {json.dumps(key)}: [\n{body}\n  ]{comma}")
         else:
             text = json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
