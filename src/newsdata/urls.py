@@ -107,8 +107,6 @@ def _port(parts: SplitResult) -> int | None:
         return None
 
 
-# The checks ask for a URL's id, and packaging asks again for the record right after.
-@lru_cache(maxsize=1024)
 def article_id(url: str) -> str:
     """The stable record id: 16 hex digits of the SHA-256 of the canonical URL."""
     return hashlib.sha256(canonical_url(url).encode("utf-8")).hexdigest()[:16]
