@@ -22,15 +22,8 @@ from newsdata.rawtext import Document, parse_text
 from newsdata.reading import RawFile, decode, read_raw
 from newsdata.registry import Registry, builtin_registry, load_registry_file
 from newsdata.results import RECORD_COLUMNS, FileResult
-from newsdata.rules import (
-    CorpusRule,
-    DocumentRule,
-    FileContext,
-    Rule,
-    use_plugin_files,
-)
+from newsdata.rules import CorpusRule, FileContext, Needs, Rule, use_plugin_files
 from newsdata.rules.corpus import body_hash
-from newsdata.rules.dates import FUTURE_TOLERANCE, FutureDate
 from newsdata.urls import article_id
 
 if TYPE_CHECKING:
@@ -69,6 +62,8 @@ class Validator:
     """Applies the selected rules, with their configured severities, to files."""
 
     def __init__(self, settings: Settings | None = None, *, defer_volatile: bool = False) -> None:
+        """`defer_volatile`: leave out the rules that need Needs.TODAY (their verdicts are not
+        cached); the caller judges them with `check_volatile`, on cached files too."""
         self.settings = settings or Settings()
         self.today = self.settings.today or dt.datetime.now(dt.UTC).date()
         self.registry = _registry(self.settings)
@@ -76,14 +71,14 @@ class Validator:
         # them; a fork-server's workers load them again from the same settings).
         self.rules = use_plugin_files(self.settings.plugins)
         enabled = _enabled(self.settings, self.rules.file_rules)
-        self.byte_rules = [(r, s) for r, s in enabled if not isinstance(r, DocumentRule)]
-        self.document_rules: list[tuple[DocumentRule, Severity]] = [
-            (r, s)
-            for r, s in enabled
-            if isinstance(r, DocumentRule) and not (defer_volatile and r.volatile)
+        self.volatile_rules = [(r, s) for r, s in enabled if Needs.TODAY in r.needs]
+        self.document_rules = [
+            (r, s) for r, s in enabled if r.needs & Needs.DOCUMENT and not r.needs & Needs.TODAY
         ]
-        self.volatile_rules = [(r, s) for r, s in enabled if r.volatile]
-        self._surely_past = (self.today + FUTURE_TOLERANCE).isoformat()
+        self.byte_rules = [
+            (r, s) for r, s in enabled if not r.needs & (Needs.DOCUMENT | Needs.TODAY)
+        ]
+        self.defer_volatile = defer_volatile
         self.corpus_rules = _enabled(self.settings, self.rules.corpus_rules)
         if not enabled and not self.corpus_rules:
             chosen = self.settings.selection
@@ -139,32 +134,24 @@ class Validator:
                 found.append(at_severity(diagnostic, severity))
         doc = ctx.doc
         if doc is None:
-            return FileResult(tuple(found), sha256=_sha(ctx.raw))
-        for document_rule, severity in self.document_rules:
-            for diagnostic in document_rule.check_document(ctx, doc):
-                found.append(at_severity(diagnostic, severity))
-        url = doc.url_text
-        return FileResult(
-            findings=tuple(found),
-            sha256=_sha(ctx.raw),
-            article_id=article_id(url) if url else None,
-            body_hash=body_hash(doc.body) if doc.paragraphs else None,
-            url_line=doc.url.line if doc.url else None,
-            body_line=doc.paragraphs[0].line if doc.paragraphs else None,
-            date_line=doc.date.line if doc.date else None,
-            published=doc.published.isoformat() if doc.published else None,
-        )
+            result = FileResult((), sha256=_sha(ctx.raw))
+        else:
+            for document_rule, severity in self.document_rules:
+                for diagnostic in document_rule.check_document(ctx, doc):
+                    found.append(at_severity(diagnostic, severity))
+            result = _facts(doc, _sha(ctx.raw))
+        if not self.defer_volatile:
+            found.extend(self.check_volatile(ctx.path, result))
+        result.findings = tuple(found)
+        return result
 
     def check_volatile(self, path: str, result: FileResult) -> list[Diagnostic]:
-        """The date-dependent findings, judged today from a (possibly cached) result."""
-        if result.published is None or result.published <= self._surely_past:
-            return []  # ISO dates compare as strings: no date up to this one is in the future
-        published = dt.date.fromisoformat(result.published)
+        """The findings of the rules that need Needs.TODAY, judged today from a file's facts
+        (fresh or cached)."""
         found: list[Diagnostic] = []
         for rule, severity in self.volatile_rules:
-            if isinstance(rule, FutureDate):
-                for diagnostic in rule.check_date(path, result.date_line, published, self.today):
-                    found.append(at_severity(diagnostic, severity))
+            for diagnostic in rule.check_facts(path, result, self.today):
+                found.append(at_severity(diagnostic, severity))
         return found
 
     def read(self, item: BatchItem) -> RawFile:
@@ -225,6 +212,21 @@ _CHECKING = (
 
 def _sha(raw: RawFile) -> str | None:
     return raw.sha256 if raw.data is not None else None
+
+
+def _facts(doc: Document, sha256: str | None) -> FileResult:
+    """What the corpus rules and the rules that need Needs.TODAY judge a parsed file by."""
+    url = doc.url_text
+    return FileResult(
+        findings=(),
+        sha256=sha256,
+        article_id=article_id(url) if url else None,
+        body_hash=body_hash(doc.body) if doc.paragraphs else None,
+        url_line=doc.url.line if doc.url else None,
+        body_line=doc.paragraphs[0].line if doc.paragraphs else None,
+        date_line=doc.date.line if doc.date else None,
+        published=doc.published.isoformat() if doc.published else None,
+    )
 
 
 def check_batch(

@@ -19,7 +19,7 @@ from newsdata.index import CorpusIndex, IndexEntry
 from newsdata.parallel import default_jobs, run_batches
 from newsdata.results import FileResult, RecordSink, record_buckets
 from newsdata.root import find_root
-from newsdata.rules.corpus import NearDuplicateBody
+from newsdata.rules import Needs
 from newsdata.similarity import SIGNATURE_BYTES
 
 __all__ = ["Run", "RunFile", "RunOptions", "run", "source_path", "validate"]
@@ -221,7 +221,7 @@ def _needs_signatures(validator: Validator, units: list[_Unit]) -> bool:
     """Whether this run compares bodies for near-duplicates (a single file has nothing to be
     compared with, so it skips the signature, and numpy with it)."""
     return len(units) > 1 and any(
-        isinstance(rule, NearDuplicateBody) for rule, _ in validator.corpus_rules
+        Needs.SIGNATURES in rule.needs for rule, _ in validator.corpus_rules
     )
 
 
@@ -343,6 +343,7 @@ def _report(validator: Validator, units: list[_Unit], settings: Settings) -> Rep
     checked = [(u, r) for u in units if (r := u.result) is not None]
     width = SIGNATURE_BYTES
     signed = any(r.signature for _, r in checked)
+    judged_today = bool(validator.volatile_rules)
     # Signatures move into one buffer (0xFF rows match nothing), each file's bytes dropped as
     # they are copied: the cache has them already, and the index needs no object per file.
     signatures = bytearray(b"\xff") * (width * len(checked)) if signed else None
@@ -350,7 +351,7 @@ def _report(validator: Validator, units: list[_Unit], settings: Settings) -> Rep
         if unit.named:
             if result.findings:  # most files have none: no generator for them
                 found.extend(replace(d, path=unit.display) for d in result.findings)
-            if result.published is not None:
+            if judged_today:
                 found.extend(validator.check_volatile(unit.display, result))
         entries.append(
             IndexEntry(
@@ -369,6 +370,6 @@ def _report(validator: Validator, units: list[_Unit], settings: Settings) -> Rep
     full = all(u.named for u in units)
     index = CorpusIndex(entries, full=full, signatures=signatures)
     for rule, severity in validator.corpus_rules:
-        for diagnostic in rule.check_corpus(index, settings.near_duplicate_threshold):
+        for diagnostic in rule.check_corpus(index, settings):
             found.append(at_severity(diagnostic, severity))
     return Report.build(files=sum(1 for u in units if u.named), diagnostics=found)

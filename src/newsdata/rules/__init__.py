@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from newsdata.rules.base import DocumentRule, FileContext, Rule
+from newsdata.rules.base import DailyRule, DocumentRule, FileContext, Needs, Rule
 from newsdata.rules.corpus import CorpusRule, DuplicateBody, DuplicateUrl, NearDuplicateBody
 from newsdata.rules.dates import (
     DateBeforeFounding,
@@ -61,8 +61,10 @@ __all__ = [
     "FILE_RULES",
     "RULES_BY_CODE",
     "CorpusRule",
+    "DailyRule",
     "DocumentRule",
     "FileContext",
+    "Needs",
     "Plugin",
     "Rule",
     "RuleTable",

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from newsdata.diagnostics import Diagnostic, Severity
 from newsdata.discovery import Problem
@@ -13,7 +14,24 @@ from newsdata.rawtext import Document
 from newsdata.reading import RawFile
 from newsdata.registry import Registry
 
-__all__ = ["DocumentRule", "FileContext", "Rule"]
+if TYPE_CHECKING:
+    from newsdata.results import FileResult
+
+__all__ = ["DailyRule", "DocumentRule", "FileContext", "Needs", "Rule"]
+
+
+class Needs(enum.Flag):
+    """What a rule needs to be judged: the engine and the pipeline ask this, never the class."""
+
+    #: The file as read (bytes, text, what discovery found): judged on every file.
+    BYTES = enum.auto()
+    #: The parsed document: judged only on files that parse.
+    DOCUMENT = enum.auto()
+    #: The day it is judged on: judged from the file's facts (a FileResult, cached or fresh)
+    #: on every run, so a cached file is judged again as the days pass.
+    TODAY = enum.auto()
+    #: (Corpus rules) the MinHash signatures of the bodies, in the corpus index.
+    SIGNATURES = enum.auto()
 
 
 @dataclass(slots=True)
@@ -50,11 +68,21 @@ class Rule:
     severity: ClassVar[Severity]
     #: Extra documentation lines (for example a pattern list), shown under the docstring.
     details: ClassVar[tuple[str, ...]] = ()
-    #: Whether the verdict depends on the day it is judged (then it is never cached).
-    volatile: ClassVar[bool] = False
+    #: What the rule is judged from; the engine runs it accordingly (see Needs).
+    needs: ClassVar[Needs] = Needs.BYTES
 
     def check(self, ctx: FileContext) -> Iterable[Diagnostic]:
         """The findings of this rule in one file."""
+        raise NotImplementedError
+
+    def check_document(self, ctx: FileContext, doc: Document) -> Iterable[Diagnostic]:
+        """The findings of this rule in one parsed file (a rule that needs Needs.DOCUMENT is
+        given only parsed files, here)."""
+        return self.check(ctx)
+
+    def check_facts(self, path: str, facts: FileResult, today: dt.date) -> Iterable[Diagnostic]:
+        """The findings of this rule from one file's facts, judged on `today` (a rule that
+        needs Needs.TODAY is judged here, and only here)."""
         raise NotImplementedError
 
     def found(
@@ -73,6 +101,8 @@ class Rule:
 class DocumentRule(Rule):
     """A rule that needs the parsed document; it stays silent on unreadable files."""
 
+    needs = Needs.DOCUMENT
+
     def check(self, ctx: FileContext) -> Iterator[Diagnostic]:
         if ctx.doc is not None:
             yield from self.check_document(ctx, ctx.doc)
@@ -80,3 +110,10 @@ class DocumentRule(Rule):
     def check_document(self, ctx: FileContext, doc: Document) -> Iterable[Diagnostic]:
         """The findings of this rule in one parsed file."""
         raise NotImplementedError
+
+
+class DailyRule(Rule):
+    """A rule whose verdict depends on the day: judged from the file's facts, never its text,
+    so that the engine judges it again on every run, files served from the cache included."""
+
+    needs = Needs.TODAY

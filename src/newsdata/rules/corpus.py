@@ -5,9 +5,14 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, ClassVar
 
 from newsdata.diagnostics import Diagnostic, Severity
 from newsdata.index import CorpusIndex
+from newsdata.rules.base import Needs
+
+if TYPE_CHECKING:
+    from newsdata.config import Settings
 
 __all__ = ["CorpusRule", "DuplicateBody", "DuplicateUrl", "NearDuplicateBody", "body_hash"]
 
@@ -26,15 +31,16 @@ def body_hash(body: str) -> str:
 class CorpusRule:
     """A rule over all files of a run; same metadata as a file rule."""
 
-    code: str
-    name: str
-    severity: Severity
-    details: tuple[str, ...] = ()
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    details: ClassVar[tuple[str, ...]] = ()
+    #: Beyond the index's per-file facts: Needs.SIGNATURES, if the rule compares bodies' MinHash
+    #: signatures (a run computes them only when an enabled rule needs them).
+    needs: ClassVar[Needs] = Needs(0)
 
-    volatile = False
-
-    def check_corpus(self, index: CorpusIndex, threshold: float) -> Iterable[Diagnostic]:
-        """The findings of this rule across the run."""
+    def check_corpus(self, index: CorpusIndex, settings: Settings) -> Iterable[Diagnostic]:
+        """The findings of this rule across the run (reading its own settings, if any)."""
         raise NotImplementedError
 
     def _duplicates(
@@ -69,7 +75,7 @@ class DuplicateUrl(CorpusRule):
     name = "duplicate-url"
     severity = Severity.ERROR
 
-    def check_corpus(self, index: CorpusIndex, threshold: float) -> Iterator[Diagnostic]:
+    def check_corpus(self, index: CorpusIndex, settings: Settings) -> Iterator[Diagnostic]:
         return self._duplicates(
             index,
             "article_id",
@@ -91,7 +97,7 @@ class DuplicateBody(CorpusRule):
     name = "duplicate-body"
     severity = Severity.ERROR
 
-    def check_corpus(self, index: CorpusIndex, threshold: float) -> Iterator[Diagnostic]:
+    def check_corpus(self, index: CorpusIndex, settings: Settings) -> Iterator[Diagnostic]:
         return self._duplicates(
             index,
             "body_hash",
@@ -116,12 +122,13 @@ class NearDuplicateBody(CorpusRule):
     code = "ND903"
     name = "near-duplicate-body"
     severity = Severity.WARNING
+    needs = Needs.SIGNATURES
 
-    def check_corpus(self, index: CorpusIndex, threshold: float) -> Iterator[Diagnostic]:
+    def check_corpus(self, index: CorpusIndex, settings: Settings) -> Iterator[Diagnostic]:
         from newsdata.similarity import similar_pairs
 
         best: dict[int, tuple[float, int]] = {}
-        for i, j, score in similar_pairs(index, threshold):
+        for i, j, score in similar_pairs(index, settings.near_duplicate_threshold):
             for mine, other in ((i, j), (j, i)):
                 if index.full and other > mine:
                     continue  # in a full run the earlier file of a pair is not reported

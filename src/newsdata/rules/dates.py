@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from newsdata.diagnostics import Diagnostic, Severity
 from newsdata.rawtext import DateStatus, Document, render_date
-from newsdata.rules.base import DocumentRule, FileContext
+from newsdata.rules.base import DailyRule, DocumentRule, FileContext
 from newsdata.urls import date_in_path, host_of
+
+if TYPE_CHECKING:
+    from newsdata.results import FileResult
 
 __all__ = [
     "DateBeforeFounding",
@@ -84,7 +88,7 @@ class ImpossibleDate(DocumentRule):
             yield self.found(ctx.path, doc.date.line, f"{doc.date.text!r} is not a real date")
 
 
-class FutureDate(DocumentRule):
+class FutureDate(DailyRule):
     """A publication date in the future (more than one day after today, UTC).
 
     Why: an article cannot be published after it was collected; the date is wrong.
@@ -93,18 +97,15 @@ class FutureDate(DocumentRule):
     code = "ND304"
     name = "future-date"
     severity = Severity.ERROR
-    volatile = True
 
-    def check_document(self, ctx: FileContext, doc: Document) -> Iterator[Diagnostic]:
-        if doc.date and doc.published:
-            yield from self.check_date(ctx.path, doc.date.line, doc.published, ctx.today)
-
-    def check_date(
-        self, path: str, line: int | None, published: dt.date, today: dt.date
-    ) -> Iterator[Diagnostic]:
-        """The finding for one stated date, judged on `today`."""
-        if published > today + FUTURE_TOLERANCE:
-            yield self.found(path, line, f"the date {published.isoformat()} is in the future")
+    def check_facts(self, path: str, facts: FileResult, today: dt.date) -> list[Diagnostic]:
+        if facts.published is None:
+            return []
+        published = dt.date.fromisoformat(facts.published)
+        if published <= today + FUTURE_TOLERANCE:
+            return []
+        message = f"the date {published.isoformat()} is in the future"
+        return [self.found(path, facts.date_line, message)]
 
 
 class DateBeforeFounding(DocumentRule):

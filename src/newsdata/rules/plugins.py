@@ -25,7 +25,7 @@ from pathlib import Path
 
 from newsdata.diagnostics import Severity
 from newsdata.errors import PluginError
-from newsdata.rules.base import DocumentRule, Rule
+from newsdata.rules.base import DocumentRule, Needs, Rule
 from newsdata.rules.corpus import CorpusRule
 
 __all__ = ["ENTRY_POINT_GROUP", "PLUGIN_CODE", "Plugin", "entry_point_plugins", "file_plugin"]
@@ -157,20 +157,21 @@ def _check_rule(rule: Rule | CorpusRule, where: str) -> None:
         raise PluginError(f"{where}: {label}.name must be a non-empty string")
     if not isinstance(getattr(rule, "severity", None), Severity):
         raise PluginError(f"{where}: {label}.severity must be Severity.ERROR or Severity.WARNING")
-    if rule.volatile:
-        # The engine re-judges only its own day-dependent rule on cached files.
-        raise PluginError(f"{where}: {label}: volatile rules are not supported in plugins")
     if _abstract(rule):
         raise PluginError(f"{where}: {label} does not implement its check")
 
 
 def _abstract(rule: Rule | CorpusRule) -> bool:
-    """Whether the rule lacks the method the engine calls on it."""
+    """Whether the rule lacks the method the engine calls on it, given what it needs."""
     if isinstance(rule, CorpusRule):
         return type(rule).check_corpus is CorpusRule.check_corpus
-    if isinstance(rule, DocumentRule):
-        return type(rule).check_document is DocumentRule.check_document
-    return type(rule).check is Rule.check
+    kind = type(rule)
+    if Needs.TODAY in rule.needs:
+        return kind.check_facts is Rule.check_facts
+    if Needs.DOCUMENT in rule.needs:  # given check_document, which may call check
+        bare = kind.check_document in (Rule.check_document, DocumentRule.check_document)
+        return bare and kind.check in (Rule.check, DocumentRule.check)
+    return kind.check is Rule.check
 
 
 def unique_codes(plugins: Sequence[Plugin], taken: Iterable[str]) -> None:
