@@ -50,12 +50,12 @@ RECORD_COLUMNS = (
 
 @dataclass(slots=True)
 class FileResult:
-    """One file's findings (without a path) and what the corpus rules compare.
+    """One file's findings (without a path), and its facts: what the corpus rules compare and
+    the rules that need the day (Needs.TODAY) judge, every run, without re-reading the file.
 
-    `published` and `date_line` let the date-dependent rule (future dates) be re-judged every
-    day without re-reading the file; `signature` is the body's MinHash signature as bytes.
-    `record` (packaging only, never cached) is the file's record as a tuple of column values,
-    made from the very bytes that were checked.
+    `published` and `date_line` are the stated date and its line; `signature` is the body's
+    MinHash signature as bytes. `record` (packaging only, never cached) is the file's record
+    as a tuple of column values, made from the very bytes that were checked.
     """
 
     findings: tuple[Diagnostic, ...]
