@@ -71,6 +71,8 @@ class Validator:
         # them; a fork-server's workers load them again from the same settings).
         self.rules = use_plugin_files(self.settings.plugins)
         enabled = _enabled(self.settings, self.rules.file_rules)
+        # Each rule is judged as it declares: from the facts (the day), or the document, or else
+        # the file as read. One that needs the day is judged from the facts alone.
         self.volatile_rules = [(r, s) for r, s in enabled if Needs.TODAY in r.needs]
         self.document_rules = [
             (r, s) for r, s in enabled if r.needs & Needs.DOCUMENT and not r.needs & Needs.TODAY
