@@ -8,7 +8,7 @@ import datetime as dt
 import inspect
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -36,12 +36,13 @@ class OldNews(DailyRule):
     name = "old-news"
     severity = Severity.WARNING
 
-    def check_facts(self, path: str, facts: FileResult, today: dt.date) -> list[Diagnostic]:
-        if facts.published and dt.date.fromisoformat(facts.published) < today - dt.timedelta(
-            days=365
-        ):
-            return [self.found(path, facts.date_line, "old news")]
-        return []
+    def check_facts(
+        self, files: Sequence[tuple[str, FileResult]], today: dt.date
+    ) -> Iterator[Diagnostic]:
+        year_ago = today - dt.timedelta(days=365)
+        for path, facts in files:
+            if facts.published and dt.date.fromisoformat(facts.published) < year_ago:
+                yield self.found(path, facts.date_line, "old news")
 
 
 class SignedBodies(CorpusRule):

@@ -143,16 +143,16 @@ class Validator:
                     found.append(at_severity(diagnostic, severity))
             result = _facts(doc, _sha(ctx.raw))
         if not self.defer_volatile:
-            found.extend(self.check_volatile(ctx.path, result))
+            found.extend(self.check_volatile([(ctx.path, result)]))
         result.findings = tuple(found)
         return result
 
-    def check_volatile(self, path: str, result: FileResult) -> list[Diagnostic]:
-        """The findings of the rules that need Needs.TODAY, judged today from a file's facts
-        (fresh or cached)."""
+    def check_volatile(self, files: Sequence[tuple[str, FileResult]]) -> list[Diagnostic]:
+        """The findings of the rules that need Needs.TODAY, judged today from files' facts
+        (fresh or cached), each file given with the path its findings carry."""
         found: list[Diagnostic] = []
         for rule, severity in self.volatile_rules:
-            for diagnostic in rule.check_facts(path, result, self.today):
+            for diagnostic in rule.check_facts(files, self.today):
                 found.append(at_severity(diagnostic, severity))
         return found
 

@@ -344,6 +344,7 @@ def _report(validator: Validator, units: list[_Unit], settings: Settings) -> Rep
     width = SIGNATURE_BYTES
     signed = any(r.signature for _, r in checked)
     judged_today = bool(validator.volatile_rules)
+    dated: list[tuple[str, FileResult]] = []  # the named files' facts, judged on today's date
     # Signatures move into one buffer (0xFF rows match nothing), each file's bytes dropped as
     # they are copied: the cache has them already, and the index needs no object per file.
     signatures = bytearray(b"\xff") * (width * len(checked)) if signed else None
@@ -352,7 +353,7 @@ def _report(validator: Validator, units: list[_Unit], settings: Settings) -> Rep
             if result.findings:  # most files have none: no generator for them
                 found.extend(replace(d, path=unit.display) for d in result.findings)
             if judged_today:
-                found.extend(validator.check_volatile(unit.display, result))
+                dated.append((unit.display, result))
         entries.append(
             IndexEntry(
                 unit.display,
@@ -367,6 +368,7 @@ def _report(validator: Validator, units: list[_Unit], settings: Settings) -> Rep
         if signatures is not None and result.signature and len(result.signature) == width:
             signatures[row * width : (row + 1) * width] = result.signature
         result.signature = None
+    found.extend(validator.check_volatile(dated))
     full = all(u.named for u in units)
     index = CorpusIndex(entries, full=full, signatures=signatures)
     for rule, severity in validator.corpus_rules:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -80,9 +80,12 @@ class Rule:
         given only parsed files, here)."""
         return self.check(ctx)
 
-    def check_facts(self, path: str, facts: FileResult, today: dt.date) -> Iterable[Diagnostic]:
-        """The findings of this rule from one file's facts, judged on `today` (a rule that
-        needs Needs.TODAY is judged here, and only here)."""
+    def check_facts(
+        self, files: Sequence[tuple[str, FileResult]], today: dt.date
+    ) -> Iterable[Diagnostic]:
+        """The findings of this rule from files' facts, judged on `today`: a rule that needs
+        Needs.TODAY is judged here (and only here), once per run over all the files judged,
+        each given with the path its findings carry."""
         raise NotImplementedError
 
     def found(

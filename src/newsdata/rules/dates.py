@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from newsdata.diagnostics import Diagnostic, Severity
@@ -98,14 +98,15 @@ class FutureDate(DailyRule):
     name = "future-date"
     severity = Severity.ERROR
 
-    def check_facts(self, path: str, facts: FileResult, today: dt.date) -> list[Diagnostic]:
-        if facts.published is None:
-            return []
-        published = dt.date.fromisoformat(facts.published)
-        if published <= today + FUTURE_TOLERANCE:
-            return []
-        message = f"the date {published.isoformat()} is in the future"
-        return [self.found(path, facts.date_line, message)]
+    def check_facts(
+        self, files: Sequence[tuple[str, FileResult]], today: dt.date
+    ) -> Iterator[Diagnostic]:
+        latest = (today + FUTURE_TOLERANCE).isoformat()
+        for path, facts in files:
+            # ISO dates compare as strings, and `published` is one.
+            if facts.published is not None and facts.published > latest:
+                message = f"the date {facts.published} is in the future"
+                yield self.found(path, facts.date_line, message)
 
 
 class DateBeforeFounding(DocumentRule):
