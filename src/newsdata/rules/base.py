@@ -57,7 +57,9 @@ class FileContext:
 
 
 class Rule:
-    """A check with a stable code. Subclasses set the metadata and implement `check`.
+    """A check with a stable code. Subclasses set the metadata, declare what they need, and
+    implement the matching method: `check` (Needs.BYTES, the default), `check_document`
+    (Needs.DOCUMENT, see DocumentRule) or `check_facts` (Needs.TODAY, see DailyRule).
 
     The class docstring is the rule's documentation (docs/rules.md is generated from it): a first
     line saying what it checks, then `Why:` and, where it helps, `Example:` and `Use instead:`.
