@@ -239,6 +239,12 @@ _BROKEN = [
         "    name = 'lazy'\n    severity = __import__('newsdata').Severity.ERROR\nRULES = [Lazy]",
         "Lazy does not implement its check",
     ),
+    (
+        "from newsdata.rules import DailyRule\nclass Idle(DailyRule):\n    code = 'XY6'\n"
+        "    name = 'idle'\n    severity = __import__('newsdata').Severity.ERROR\n"
+        "    def check(self, ctx):\n        return []\nRULES = [Idle]",
+        "Idle does not implement its check",  # it needs the day: check_facts, not check
+    ),
 ]
 
 

@@ -8,7 +8,6 @@ import datetime as dt
 import inspect
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -17,11 +16,8 @@ import newsdata
 import newsdata.rules as rules_package
 from newsdata.cache import CACHE_FILE
 from newsdata.config import RuleSelection, Settings
-from newsdata.diagnostics import Diagnostic, Severity
-from newsdata.index import CorpusIndex
 from newsdata.pipeline import RunOptions, validate
-from newsdata.results import FileResult
-from newsdata.rules import CorpusRule, DailyRule, Needs, Rule
+from newsdata.rules import CorpusRule, Rule
 from tests.conftest import TODAY
 from tests.factory import article
 
@@ -29,16 +25,24 @@ SRC = Path(newsdata.__file__).parent
 MARK = "planted in the cache"
 
 
+#: A plugin file of test-only rules: one that needs the day, and two corpus rules that say
+#: whether the index holds the bodies' signatures (one needs them, one does not) and the run's
+#: raw folder (a setting each reads for itself).
+PLUGIN = """
+import datetime as dt
+
+from newsdata.diagnostics import Diagnostic, Severity
+from newsdata.rules import CorpusRule, DailyRule, Needs
+
+
 class OldNews(DailyRule):
-    """An article published more than a year before today (a test-only rule)."""
+    \"\"\"An article published more than a year before today.\"\"\"
 
     code = "XT101"
     name = "old-news"
     severity = Severity.WARNING
 
-    def check_facts(
-        self, files: Sequence[tuple[str, FileResult]], today: dt.date
-    ) -> Iterator[Diagnostic]:
+    def check_facts(self, files, today):
         year_ago = today - dt.timedelta(days=365)
         for path, facts in files:
             if facts.published and dt.date.fromisoformat(facts.published) < year_ago:
@@ -46,35 +50,44 @@ class OldNews(DailyRule):
 
 
 class SignedBodies(CorpusRule):
-    """Says whether the index holds the bodies' signatures, and the run's raw folder (a
-    test-only rule that declares it needs signatures and reads a setting of its own)."""
+    \"\"\"Says whether the index holds signatures, and the raw folder.\"\"\"
 
     code = "XT901"
     name = "signed-bodies"
     severity = Severity.WARNING
     needs = Needs.SIGNATURES
 
-    def check_corpus(self, index: CorpusIndex, settings: Settings) -> Iterator[Diagnostic]:
-        signed = index.signatures is not None
-        message = f"signed {signed} under {settings.raw}"
+    def check_corpus(self, index, settings):
         entry = index.entries[0]
+        message = f"signed {index.signatures is not None} under {settings.raw}"
         yield Diagnostic(entry.display, None, None, self.code, self.name, self.severity, message)
 
 
 class UnsignedBodies(SignedBodies):
-    """The same, from a rule that needs no signatures."""
+    \"\"\"The same, from a rule that needs no signatures.\"\"\"
 
     code = "XT902"
     name = "unsigned-bodies"
     needs = Needs(0)
 
 
-def _settings(today: dt.date, *ignored: str) -> Settings:
+RULES = [OldNews, SignedBodies, UnsignedBodies]
+"""
+
+
+@pytest.fixture
+def plugin(tmp_path: Path) -> Path:
+    path = tmp_path / "checks" / "test_rules.py"
+    path.parent.mkdir()
+    path.write_text(PLUGIN, "utf-8")
+    return path
+
+
+def _settings(plugin: Path, today: dt.date, *ignored: str) -> Settings:
     return Settings(
         today=today,
         selection=RuleSelection(select=("ND", "XT"), ignore=ignored),
-        extra_rules=(OldNews(),),
-        extra_corpus_rules=(SignedBodies(), UnsignedBodies()),
+        plugins=(plugin,),
     )
 
 
@@ -100,13 +113,13 @@ def _plant(cache: Path) -> None:
 
 
 def test_every_rule_that_needs_the_day_is_judged_again_on_cached_files(
-    corpus: Path, tmp_path: Path
+    corpus: Path, plugin: Path, tmp_path: Path
 ) -> None:
     cache = tmp_path / "cache"
-    in_2013 = _settings(dt.date(2013, 5, 1))
+    in_2013 = _settings(plugin, dt.date(2013, 5, 1))
     assert "old news" not in _messages(corpus, cache, in_2013)
     _plant(cache)
-    later = _messages(corpus, cache, _settings(TODAY))
+    later = _messages(corpus, cache, _settings(plugin, TODAY))
     assert later.count(MARK) == 3  # every file served from the cache...
     assert later.count("old news") == 3  # ...and judged on the new day
     again = _messages(corpus, cache, in_2013)
@@ -114,16 +127,16 @@ def test_every_rule_that_needs_the_day_is_judged_again_on_cached_files(
     assert "old news" not in again
 
 
-def test_a_rule_that_needs_the_day_is_judged_on_a_single_file_too() -> None:
-    found = newsdata.parse(article(1).encode(), "one.txt", _settings(TODAY))[1]
+def test_a_rule_that_needs_the_day_is_judged_on_a_single_file_too(plugin: Path) -> None:
+    found = newsdata.parse(article(1).encode(), "one.txt", _settings(plugin, TODAY))[1]
     assert [(d.code, d.path) for d in found if d.code == "XT101"] == [("XT101", "one.txt")]
 
 
-def test_signatures_are_made_when_a_rule_needs_them(corpus: Path) -> None:
+def test_signatures_are_made_when_a_rule_needs_them(corpus: Path, plugin: Path) -> None:
     options = RunOptions(use_cache=False, jobs=1)
 
     def said(*ignored: str) -> list[str]:
-        report = validate([str(corpus)], _settings(TODAY, "ND903", *ignored), options)
+        report = validate([str(corpus)], _settings(plugin, TODAY, "ND903", *ignored), options)
         return [d.message for d in report.diagnostics if d.code.startswith("XT9")]
 
     assert said() == ["signed True under raw"] * 2  # XT901 needs them: made for every rule
