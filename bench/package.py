@@ -35,6 +35,7 @@ def pyarrow_write_seconds(raw: Path, repeat: int) -> tuple[float, int]:
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
+    from newsdata.package.buffers import RECORD_COLUMNS
     from newsdata.package.manifest import arrow_schema
     from newsdata.package.records import (
         PARQUET_OPTIONS,
@@ -43,7 +44,6 @@ def pyarrow_write_seconds(raw: Path, repeat: int) -> tuple[float, int]:
         csv_write_options,
         record_values,
     )
-    from newsdata.results import RECORD_COLUMNS
 
     paths = sorted(p.relative_to(raw.parent).as_posix() for p in raw.rglob("*.txt"))
     values = record_values(raw.parent, paths)

@@ -22,12 +22,12 @@ from newsdata.config import RuleSelection, Settings
 from newsdata.errors import ReleaseError, ReleaseRefusedError, ValidationFailedError
 from newsdata.model import SCHEMA_VERSION
 from newsdata.package import build_release
+from newsdata.package.buffers import RECORD_COLUMNS, authors_json, pack_records, record_buffers
 from newsdata.package.history import LOCK_FILE
 from newsdata.package.manifest import arrow_schema
 from newsdata.package.records import chunk_batch, release_batches
 from newsdata.package.verify import verify_release
 from newsdata.pipeline import RunOptions
-from newsdata.results import RECORD_COLUMNS, authors_json, pack_records, record_buffers
 from tests.factory import (
     DATASET_PYPROJECT,
     article,
@@ -554,7 +554,7 @@ def test_records_that_cannot_be_set_aside_are_a_release_error(tmp_path: Path) ->
     import datetime as dt
     import pickle
 
-    from newsdata.results import store_records
+    from newsdata.package.buffers import store_records
 
     row = ("0" * 16, "t", [], dt.date(2020, 1, 1), "p", "u", "b", 1, "raw/a.txt", "0" * 64)
     packed = pack_records([row], 1)
@@ -617,10 +617,10 @@ def test_many_buckets_and_small_row_groups_keep_every_row_in_id_order(
 
     import pyarrow.parquet as pq
 
-    import newsdata.results
+    import newsdata.package.buffers
 
     root, one = big_repo
-    monkeypatch.setattr(newsdata.results, "ROWS_PER_BUCKET", 8)
+    monkeypatch.setattr(newsdata.package.buffers, "ROWS_PER_BUCKET", 8)
     monkeypatch.setattr(tables_module, "ROW_GROUP_SIZE", 50)
     two = build_release("1.0", root / "b", options=RunOptions(use_cache=False, jobs=2), root=root)
     small = pq.ParquetFile(two.path / "data" / "articles.parquet")

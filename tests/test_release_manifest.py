@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from newsdata.package import build_release
+from newsdata.package.buffers import RECORD_COLUMNS
 from newsdata.package.card import FILES_SHOWN
 from newsdata.package.manifest import (
     CARD,
@@ -23,7 +24,6 @@ from newsdata.package.manifest import (
     zip_order,
 )
 from newsdata.pipeline import RunOptions
-from newsdata.results import RECORD_COLUMNS
 from tests.factory import working_repo
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -111,6 +111,7 @@ _WRITERS = (
     "newsdata.pipeline",
     "newsdata.cache",
     "newsdata.results",
+    "newsdata.package.buffers",
     "newsdata.package.build",
     "newsdata.package.tables",
     "newsdata.package.records",

@@ -11,7 +11,7 @@ from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from newsdata import __version__
 from newsdata.config import Settings
@@ -21,7 +21,7 @@ from newsdata.errors import ConfigError
 from newsdata.rawtext import Document, parse_text
 from newsdata.reading import RawFile, decode, read_raw
 from newsdata.registry import Registry, builtin_registry, load_registry_file
-from newsdata.results import RECORD_COLUMNS, FileResult
+from newsdata.results import FileResult, WorkerHook
 from newsdata.rules import CorpusRule, FileContext, Needs, Rule, use_plugin_files
 from newsdata.rules.corpus import body_hash
 from newsdata.urls import article_id
@@ -54,7 +54,7 @@ class BatchItem:
 
     path: str
     target: Target | None = None
-    #: Packaging: the file's path relative to the data repository (the record's source_path).
+    #: The file's path relative to the data repository, for a hook (see results.FileHook).
     source: str = ""
 
 
@@ -236,19 +236,19 @@ def check_batch(
     items: Sequence[BatchItem],
     *,
     signatures: bool,
-    records: bool = False,
+    hook: WorkerHook | None = None,
     known: Container[str] = frozenset(),
 ) -> list[FileResult]:
-    """Check a batch of files; with signatures, attach each body's MinHash signature; with
-    records, each readable file's record (so packaging needs no second read and parse). A file
-    whose content hash is `known` (the cache has a result for it) is read but not checked: its
-    result is a `reused` stand-in.
+    """Check a batch of files; with signatures, attach each body's MinHash signature; tell the
+    `hook`, if any, of each file with the document it parsed (a release makes its records
+    there, from the very bytes that were checked). A file whose content hash is `known` (the
+    cache has a result for it) is read but not checked: its result is a `reused` stand-in.
 
     Each stage runs over the whole batch before the next (read all, parse all, check all), so
     that each stage's code and data stay in the CPU cache.
     """
     raws = [validator.read(item) for item in items]
-    if known and not records:
+    if known and hook is None:
         # (A file name that is not UTF-8 is itself a finding, ND110: such files are always
         # checked, as they are never cached.)
         reused = {
@@ -262,9 +262,9 @@ def check_batch(
         validator.context("", raw, item.target) for raw, item in zip(raws, items, strict=True)
     ]
     results = _check_contexts(validator, contexts, signatures=signatures)
-    if records:
+    if hook is not None:
         for ctx, result, item in zip(contexts, results, items, strict=True):
-            result.record = _record_values(ctx, result.sha256, item.source)
+            hook.on_checked(item.source, ctx.doc, result)
     return results
 
 
@@ -303,19 +303,6 @@ def _with_reused(
         FileResult((), sha256=reused[i], reused=True) if i in reused else checked[i]
         for i in range(len(items))
     ]
-
-
-def _record_values(ctx: FileContext, sha256: str | None, source: str) -> tuple[Any, ...] | None:
-    """The file's record as column values, or None if it makes none."""
-    from pydantic import ValidationError
-
-    if ctx.doc is None or sha256 is None:
-        return None
-    try:
-        article = record(ctx.doc, source, sha256)
-    except (ValueError, ValidationError):
-        return None
-    return tuple(getattr(article, name) for name in RECORD_COLUMNS)
 
 
 def _registry(settings: Settings) -> Registry:

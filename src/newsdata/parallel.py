@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from newsdata.config import Settings
 from newsdata.engine import BatchItem, Validator, check_batch
-from newsdata.results import FileResult, PackedRecords, RecordSink, pack_records, store_records
+from newsdata.results import FileHook, FileResult, WorkerHook
 
 if TYPE_CHECKING:
     from multiprocessing.sharedctypes import Synchronized
@@ -30,11 +30,9 @@ __all__ = [
 #: enough that memory stays flat and the progress bar moves.
 BATCH_SIZE = 256
 
-_WORKER: tuple[Validator, bool, int, Container[str]] | None = None
+#: A worker process's validator, whether it makes signatures, its hook, and the known hashes.
+_WORKER: tuple[Validator, bool, WorkerHook | None, Container[str]] | None = None
 _BATCHES = [0]
-#: Packaging: the spool's scratch file this worker writes its records into (the spool's index
-#: of it, its descriptor, inherited through fork) and the next free offset in it.
-_SPOOL_FILE: list[int] = []
 
 
 def default_jobs() -> int:
@@ -87,28 +85,26 @@ def start_pool(
 def _initialize(
     settings: Settings,
     signatures: bool,
-    records: int,
+    hook: WorkerHook | None,
     known: Container[str],
-    files: Sequence[tuple[int, int]] = (),
     claimed: Synchronized[int] | None = None,
 ) -> None:
     global _WORKER
     ignore_interrupts()
-    _WORKER = (Validator(settings, defer_volatile=True), signatures, records, known)
-    if files and claimed is not None:
-        with claimed.get_lock():  # each worker takes a file of its own
-            index = claimed.value
+    _WORKER = (Validator(settings, defer_volatile=True), signatures, hook, known)
+    if hook is not None and claimed is not None:
+        with claimed.get_lock():  # each worker gets a number of its own
+            number = claimed.value
             claimed.value += 1
-        if index < len(files):
-            _SPOOL_FILE[:] = [*files[index], 0]
+        hook.start(number)
     gc.freeze()  # see start_worker
     gc.disable()  # per-file garbage is acyclic: the collector runs every 64 batches only
 
 
-def _work(items: Sequence[BatchItem]) -> tuple[list[FileResult], PackedRecords | None]:
+def _work(items: Sequence[BatchItem]) -> tuple[list[FileResult], object | None]:
     assert _WORKER is not None
-    validator, signatures, records, known = _WORKER
-    done = _checked(validator, items, signatures=signatures, records=records, known=known)
+    validator, signatures, hook, known = _WORKER
+    done = _checked(validator, items, signatures=signatures, hook=hook, known=known)
     _BATCHES[0] += 1
     if _BATCHES[0] % 64 == 0:
         gc.collect()
@@ -120,31 +116,22 @@ def _checked(
     items: Sequence[BatchItem],
     *,
     signatures: bool,
-    records: int,
+    hook: WorkerHook | None,
     known: Container[str],
-) -> tuple[list[FileResult], PackedRecords | None]:
-    """A batch's results, and (packaging: `records` buckets) its records packed where they
-    were made."""
-    results = check_batch(validator, items, signatures=signatures, records=records > 0, known=known)
-    if not records:
-        return results, None
-    packed = pack_records((r.record for r in results if r.record is not None), records)
-    for result in results:
-        result.record = None
-    if _SPOOL_FILE:
-        file, fd, offset = _SPOOL_FILE
-        packed, _SPOOL_FILE[2] = store_records(packed, file, fd, offset)
-    return results, packed
+) -> tuple[list[FileResult], object | None]:
+    """A batch's results, and what the hook hands over for it."""
+    results = check_batch(validator, items, signatures=signatures, hook=hook, known=known)
+    return results, (hook.batch_done() if hook is not None else None)
 
 
 def _handed_over(
-    done: Iterable[tuple[Sequence[BatchItem], tuple[list[FileResult], PackedRecords | None]]],
-    records: RecordSink | None,
+    done: Iterable[tuple[Sequence[BatchItem], tuple[list[FileResult], object | None]]],
+    hook: FileHook | None,
     progress: Callable[[int], None] | None,
 ) -> Iterator[FileResult]:
-    for batch, (results, packed) in done:
-        if records is not None and packed is not None:
-            records.add(packed)
+    for batch, (results, handoff) in done:
+        if hook is not None and handoff is not None:
+            hook.collect(handoff)
         yield from results
         if progress:
             progress(len(batch))
@@ -176,34 +163,33 @@ def run_batches(
     *,
     jobs: int,
     signatures: bool,
-    records: RecordSink | None = None,
-    buckets: int = 1,
+    hook: FileHook | None = None,
+    files: int = 0,
     known: Container[str] = frozenset(),
     progress: Callable[[int], None] | None = None,
 ) -> Iterator[FileResult]:
-    """Check every item, on `jobs` processes, yielding results in the items' order; with
-    `records` (packaging), each batch's records, in `buckets` buckets, go to it as they come
-    (forked workers write them into the sink's scratch files themselves). Files whose content
-    hash is `known` get `reused` stand-ins (see engine.check_batch)."""
+    """Check every item, on `jobs` processes, yielding results in the items' order; the
+    `hook`'s worker side hears of each file where it is checked, and what it hands over for
+    each batch goes to the hook here as the batches come (`files`: the run's size, for it).
+    Files whose content hash is `known` get `reused` stand-ins (see engine.check_batch)."""
     batches = [items[i : i + BATCH_SIZE] for i in range(0, len(items), BATCH_SIZE)]
-    wanted = buckets if records is not None else 0
     if jobs <= 1 or len(batches) <= 1:
         validator = Validator(settings, defer_volatile=True)
+        local = hook.for_workers(1, files, forked=False) if hook is not None else None
         done = (
-            _checked(validator, b, signatures=signatures, records=wanted, known=known)
-            for b in batches
+            _checked(validator, b, signatures=signatures, hook=local, known=known) for b in batches
         )
-        yield from _handed_over(zip(batches, done, strict=True), records, progress)
+        yield from _handed_over(zip(batches, done, strict=True), hook, progress)
         return
     context = worker_context()
     workers = min(jobs, len(batches))
-    setup: tuple[object, ...] = (settings, signatures, wanted, known)
-    if records is not None and context.get_start_method() == "fork":  # descriptors inherited
-        setup = (*setup, records.worker_files(workers), context.Value("i", 0))
+    forked = context.get_start_method() == "fork"
+    remote = hook.for_workers(workers, files, forked=forked) if hook is not None else None
+    setup = (settings, signatures, remote, known, context.Value("i", 0))
     pool = start_pool(context, workers, _initialize, setup)
     try:
         mapped = pool.imap(_work, batches)
-        yield from _handed_over(zip(batches, mapped, strict=True), records, progress)
+        yield from _handed_over(zip(batches, mapped, strict=True), hook, progress)
         pool.close()
     finally:
         pool.terminate()

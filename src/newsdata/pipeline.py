@@ -17,7 +17,7 @@ from newsdata.engine import BatchItem, Validator, at_severity
 from newsdata.errors import CacheError
 from newsdata.index import CorpusIndex, IndexEntry
 from newsdata.parallel import default_jobs, run_batches
-from newsdata.results import FileResult, RecordSink, record_buckets
+from newsdata.results import FileHook, FileResult
 from newsdata.root import find_root
 from newsdata.rules import Needs
 from newsdata.similarity import SIGNATURE_BYTES
@@ -36,10 +36,9 @@ class RunOptions:
     cache_dir: Path | None = None
     root: Path | None = None
     progress: Callable[[int, int], None] | None = field(default=None, compare=False)
-    #: Packaging: given the records of each batch of freshly checked files (files served
-    #: from the cache are not read, so they have none); a record's source_path is relative to
-    #: the root.
-    records: RecordSink | None = field(default=None, compare=False)
+    #: The check stage's outward seam: told of every file checked afresh, with its parsed
+    #: document, in the process that checked it (results.FileHook; a release's record writer).
+    on_checked: FileHook | None = field(default=None, compare=False)
 
 
 @dataclass(slots=True)
@@ -272,22 +271,22 @@ def _compute(
         if progress is not None:
             progress(done, len(units))
 
-    sink = options.records
-    if sink is None:
+    hook = options.on_checked
+    if hook is None:
         items = [BatchItem(u.target.path, u.target) for u in todo]
     else:
         items = [BatchItem(u.target.path, u.target, source_path(u.target.path, root)) for u in todo]
     # A file whose times changed but whose content the cache knows (a fresh checkout, a
     # restored CI cache, a renamed or touched file) is read and hashed, not checked again.
-    # Packaging needs every file's record, so it checks them all.
-    known = cache.known if cache is not None and sink is None else frozenset()
+    # A hook hears of every file checked, so with one every file is checked.
+    known = cache.known if cache is not None and hook is None else frozenset()
     results = run_batches(
         settings,
         items,
         jobs=jobs,
         signatures=signatures,
-        records=sink,
-        buckets=record_buckets(len(units)),
+        hook=hook,
+        files=len(units),
         known=known,
         progress=advance,
     )

@@ -114,7 +114,7 @@ def build_release(
         contextlib.closing(RecordSpool(out)) as spool,
     ):
         # One pass: validation also makes each file's record, set aside in the spool.
-        options = replace(options or RunOptions(), root=root, records=spool)
+        options = replace(options or RunOptions(), root=root, on_checked=spool)
         checked = run([root / settings.raw], settings, options)
         report = checked.report
         if report.errors:

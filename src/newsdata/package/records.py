@@ -12,10 +12,7 @@ from typing import TYPE_CHECKING, Any
 from newsdata.engine import record
 from newsdata.errors import UnrecordableFileError
 from newsdata.model import Article
-from newsdata.package.manifest import arrow_schema
-from newsdata.rawtext import parse_text
-from newsdata.reading import decode
-from newsdata.results import (
+from newsdata.package.buffers import (
     RECORD_COLUMNS,
     ColumnBuffers,
     PackedRecords,
@@ -23,6 +20,9 @@ from newsdata.results import (
     pack_records,
     text_buffers,
 )
+from newsdata.package.manifest import arrow_schema
+from newsdata.rawtext import parse_text
+from newsdata.reading import decode
 
 if TYPE_CHECKING:
     import pyarrow as pa

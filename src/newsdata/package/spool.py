@@ -13,24 +13,40 @@ from __future__ import annotations
 
 import pickle
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
+from newsdata.engine import record
 from newsdata.errors import ReleaseError
-from newsdata.results import MAX_TEXT_BYTES, PackedRecords, read_at, store_records
+from newsdata.package.buffers import (
+    MAX_TEXT_BYTES,
+    RECORD_COLUMNS,
+    PackedRecords,
+    pack_records,
+    read_at,
+    record_buckets,
+    store_records,
+)
+from newsdata.results import FileResult
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["RecordSpool"]
+    from newsdata.rawtext import Document
+
+__all__ = ["RecordMaker", "RecordSpool"]
 
 _ORDER = [("id", "ascending"), ("source_path", "ascending")]
 
 
 class RecordSpool:
     """Records by bucket in anonymous scratch files (gone when closed, or on a crash): one for
-    the records handed over, and one for each forked worker that writes its own."""
+    the records handed over, and one for each forked worker that writes its own.
+
+    It is the check stage's hook (results.FileHook) while a release validates its corpus:
+    its worker side, a RecordMaker, makes each checked file's record where it was checked.
+    """
 
     def __init__(self, directory: Path | None = None) -> None:
         # Beside the release (the nearest folder that exists), not in /tmp: the spool is as
@@ -59,15 +75,25 @@ class RecordSpool:
         for file in self._files:
             file.close()
 
-    def worker_files(self, count: int) -> list[tuple[int, int]]:
-        """Scratch files for `count` forked workers (a RecordSink's)."""
+    def for_workers(self, workers: int, files: int, *, forked: bool) -> RecordMaker:
+        """The record makers' side (a FileHook's): forked workers get a scratch file each
+        (its descriptor inherited), into which they write their records themselves."""
+        buckets = record_buckets(files)
+        if not forked:
+            return RecordMaker(buckets, ())
         start = len(self._files)
-        for _ in range(count):
+        for _ in range(workers):
             self._new_file()
-        return [(index, self._files[index].fileno()) for index in range(start, start + count)]
+        own = [(index, self._files[index].fileno()) for index in range(start, start + workers)]
+        return RecordMaker(buckets, own)
+
+    def collect(self, handoff: object) -> None:
+        """A batch's records, from a RecordMaker (a FileHook's)."""
+        assert isinstance(handoff, PackedRecords)
+        self.add(handoff)
 
     def add(self, packed: PackedRecords) -> None:
-        """Keep a batch's records (a RecordSink's)."""
+        """Keep a batch's records."""
         if self.buckets is None:
             self.buckets = packed.buckets
         elif packed.buckets != self.buckets:  # the order of the table depends on it
@@ -114,3 +140,48 @@ def _sorted(table: pa.Table) -> pa.Table:
     pool = memory_pool()
     order = pc.sort_indices(table, sort_keys=_ORDER, memory_pool=pool)
     return pc.take(table.combine_chunks(pool), order, memory_pool=pool)
+
+
+class RecordMaker:
+    """A release's records, made from each file's parsed document where the file was checked,
+    laid out as Arrow buffers a batch at a time (the spool's results.WorkerHook)."""
+
+    def __init__(self, buckets: int, files: Sequence[tuple[int, int]]) -> None:
+        self._buckets = buckets
+        self._files = list(files)  # (the spool's index of a scratch file, its descriptor)
+        self._own: tuple[int, int] | None = None
+        self._offset = 0
+        self._rows: list[tuple[Any, ...]] = []
+
+    def start(self, worker: int) -> None:
+        """In a forked worker: take its own scratch file."""
+        if worker < len(self._files):
+            self._own = self._files[worker]
+
+    def on_checked(self, source: str, document: Document | None, result: FileResult) -> None:
+        """Make the file's record, if it makes one (a file that makes none is found, and
+        said why, when the release is written)."""
+        row = _row(document, source, result.sha256)
+        if row is not None:
+            self._rows.append(row)
+
+    def batch_done(self) -> PackedRecords:
+        """The batch's records, written into this worker's own scratch file if it has one."""
+        packed, self._rows = pack_records(self._rows, self._buckets), []
+        if self._own is not None:
+            index, fd = self._own
+            packed, self._offset = store_records(packed, index, fd, self._offset)
+        return packed
+
+
+def _row(document: Document | None, source: str, sha256: str | None) -> tuple[Any, ...] | None:
+    """A file's record as column values, or None if it makes none."""
+    from pydantic import ValidationError
+
+    if document is None or sha256 is None:
+        return None
+    try:
+        article = record(document, source, sha256)
+    except (ValueError, ValidationError):
+        return None
+    return tuple(getattr(article, name) for name in RECORD_COLUMNS)

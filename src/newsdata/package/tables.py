@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from newsdata.errors import ReleaseError
+from newsdata.package.buffers import record_buckets
 from newsdata.package.manifest import CSV, PARQUET, arrow_schema
 from newsdata.package.records import (
     PARQUET_OPTIONS,
@@ -21,7 +22,6 @@ from newsdata.package.records import (
 )
 from newsdata.package.spool import RecordSpool
 from newsdata.package.stats import ReleaseStats
-from newsdata.results import record_buckets
 
 __all__ = ["Input", "as_validated", "write_tables"]
 
