@@ -151,7 +151,7 @@ def spread(runs: list[tuple[float, int, int]]) -> str:
 
 def write_csv(raw: Path, out: Path) -> int:
     """The corpus's records as CSV (the packaged encoding: authors as a JSON array)."""
-    from newsdata.engine import parse
+    from newsdata.articles import parse
     from newsdata.schema import table_schema
 
     names = [field["name"] for field in table_schema()["fields"]]

@@ -154,7 +154,7 @@ def test_jobs_1_and_2_give_identical_reports(repo: Path) -> None:
 
 
 def test_article_factory_is_clean() -> None:
-    from newsdata.engine import parse
+    from newsdata.articles import parse
 
     for number in (1, 2, 3):
         record, found = parse(different_article(number).encode(), settings=SETTINGS)

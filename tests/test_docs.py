@@ -43,7 +43,7 @@ def test_table_schema_is_valid_frictionless() -> None:
 def test_json_schema_accepts_a_real_record() -> None:
     import jsonschema
 
-    from newsdata.engine import parse
+    from newsdata.articles import parse
     from tests.conftest import SEED
 
     article, _ = parse(SEED.read_bytes(), path="seed.txt")

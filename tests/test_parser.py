@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsdata.engine import parse
+from newsdata.articles import parse, render
 from newsdata.model import Article
 from newsdata.rawtext import (
     _BYLINE,
@@ -17,7 +19,6 @@ from newsdata.rawtext import (
     parse_authors,
     parse_date,
     parse_text,
-    render,
     split_blocks,
 )
 from tests.conftest import CLEAN_ARTICLE, SEED
@@ -196,6 +197,27 @@ def test_render_writes_the_layout() -> None:
     article, _ = parse(CLEAN_ARTICLE.encode())
     assert article is not None
     assert render(article) == CLEAN_ARTICLE
+
+
+def test_parse_and_render_live_together_in_one_public_module() -> None:
+    import newsdata
+    from newsdata import articles, engine
+
+    assert newsdata.parse is articles.parse and newsdata.render is articles.render
+    # The engine only checks; the record a file makes is the articles module's.
+    assert not any(hasattr(engine, name) for name in ("parse", "record", "record_gaps"))
+
+
+def test_rendering_an_article_imports_no_rule_or_engine() -> None:
+    code = (
+        "import sys, newsdata\n"
+        "from newsdata.model import Article\n"
+        "newsdata.render\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('newsdata.engine', "
+        "'newsdata.rules'))))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_a_long_title_glued_to_its_byline_is_still_split() -> None:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from newsdata.articles import parse
 from newsdata.config import Settings
-from newsdata.engine import Validator, parse
+from newsdata.engine import Validator
 from newsdata.errors import ConfigError
 from newsdata.registry import builtin_registry, load_registry_file
 

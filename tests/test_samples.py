@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from newsdata.articles import parse
 from newsdata.config import Settings
 from newsdata.diagnostics import Severity
-from newsdata.engine import parse
 from newsdata.pipeline import validate
 from tests.conftest import SAMPLES, SEED, TODAY, sample_files
 

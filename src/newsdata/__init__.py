@@ -27,13 +27,12 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from newsdata.articles import parse, render
     from newsdata.config import Settings, load_settings
     from newsdata.dataset import Dataset
     from newsdata.diagnostics import Diagnostic, Report, Severity
-    from newsdata.engine import parse
     from newsdata.model import SCHEMA_VERSION, Article
     from newsdata.pipeline import RunOptions, validate
-    from newsdata.rawtext import render
 
 _LAZY = {
     "Article": "newsdata.model",
@@ -43,10 +42,10 @@ _LAZY = {
     "Severity": "newsdata.diagnostics",
     "Settings": "newsdata.config",
     "load_settings": "newsdata.config",
-    "parse": "newsdata.engine",
+    "parse": "newsdata.articles",
     "validate": "newsdata.pipeline",
     "RunOptions": "newsdata.pipeline",
-    "render": "newsdata.rawtext",
+    "render": "newsdata.articles",
     "Dataset": "newsdata.dataset",
 }
 

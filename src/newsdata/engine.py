@@ -11,7 +11,7 @@ from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from newsdata import __version__
 from newsdata.config import Settings
@@ -26,9 +26,6 @@ from newsdata.rules import CorpusRule, FileContext, Needs, Rule, use_plugin_file
 from newsdata.rules.corpus import body_hash
 from newsdata.urls import article_id
 
-if TYPE_CHECKING:
-    from newsdata.model import Article
-
 __all__ = [
     "RULESET_VERSION",
     "VERDICT_LIBRARIES",
@@ -36,9 +33,6 @@ __all__ = [
     "Validator",
     "at_severity",
     "check_batch",
-    "parse",
-    "record",
-    "record_gaps",
     "verdict_versions",
 ]
 
@@ -329,53 +323,3 @@ def _enabled(settings: Settings, rules: Iterable[_R]) -> list[tuple[_R, Severity
 def at_severity(diagnostic: Diagnostic, severity: Severity) -> Diagnostic:
     """The diagnostic with the severity configured for its rule."""
     return diagnostic if diagnostic.severity is severity else replace(diagnostic, severity=severity)
-
-
-def parse(
-    data: bytes, path: str = "<memory>", settings: Settings | None = None
-) -> tuple[Article | None, list[Diagnostic]]:
-    """Read one raw file's bytes: the record (None if a required part is missing) and findings."""
-    validator = Validator(settings)
-    raw = RawFile(size=len(data), data=data)
-    ctx = validator.context(path, raw)
-    result = validator.check_context(ctx)
-    return _article(ctx, path), sorted(result.findings, key=Diagnostic.sort_key)
-
-
-def _article(ctx: FileContext, path: str) -> Article | None:
-    from pydantic import ValidationError
-
-    if ctx.doc is None:
-        return None
-    try:
-        return record(ctx.doc, path, ctx.raw.sha256)
-    except (ValueError, ValidationError):
-        return None
-
-
-def record(doc: Document, path: str, sha256: str) -> Article:
-    """The record a parsed file makes; ValueError (or pydantic's) when a part is missing."""
-    from newsdata.model import Article
-
-    if doc.title is None or doc.published is None or doc.publication is None:
-        raise ValueError(f"the record needs {' and '.join(record_gaps(doc))}")
-    return Article.create(
-        title=doc.title.text,
-        authors=doc.authors,
-        published=doc.published,
-        publication=doc.publication.text,
-        url=doc.url_text or "",
-        body=doc.body,
-        source_path=path,
-        source_sha256=sha256,
-    )
-
-
-def record_gaps(doc: Document) -> list[str]:
-    """What a record needs that the parsed file lacks (each as `a title`, `a valid date`...)."""
-    needed = (
-        ("a title", doc.title),
-        ("a valid date", doc.published),
-        ("a publication", doc.publication),
-    )
-    return [part for part, found in needed if found is None]

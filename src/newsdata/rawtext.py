@@ -1,4 +1,5 @@
-"""The raw layout: read an article file's text into its parts, and write an article back.
+"""The raw layout: read an article file's text into its parts, and write a date and a byline
+back (newsdata.articles writes a whole article).
 
 The parser never raises: it returns whatever parts it could find, each with its line number, and
 leaves judging them to the rules. See docs/raw-format.md for the layout.
@@ -11,14 +12,11 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from newsdata.words import has_alnum
 
-if TYPE_CHECKING:
-    from newsdata.model import Article
-
-__all__ = ["Block", "DateStatus", "Document", "parse_text", "render", "render_date"]
+__all__ = ["Block", "DateStatus", "Document", "parse_text", "render_byline", "render_date"]
 
 MAX_PUBLICATION_LENGTH = 100
 _MONTHS = {
@@ -349,13 +347,3 @@ def render_byline(authors: list[str]) -> str:
     links = ["[" + _LINK_SPECIAL.sub(r"\\\g<0>", name) + "](#)" for name in authors]
     joined = links[0] if len(links) == 1 else ", ".join(links[:-1]) + " and " + links[-1]
     return f"By {joined}"
-
-
-def render(article: Article) -> str:
-    """Write an article in the raw layout; `parse(render(a))` gives back `a`."""
-    parts = [article.title]
-    if article.authors:
-        parts.append(render_byline(article.authors))
-    parts += [render_date(article.published), article.publication, article.body]
-    parts += ["Original url:", f"<{article.url}>"]
-    return "\n\n".join(parts) + "\n"

@@ -9,7 +9,7 @@ from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsdata.engine import record
+from newsdata.articles import record
 from newsdata.errors import UnrecordableFileError
 from newsdata.model import Article
 from newsdata.package.buffers import (

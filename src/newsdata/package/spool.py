@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from newsdata.engine import record
+from newsdata.articles import record
 from newsdata.errors import ReleaseError
 from newsdata.package.buffers import (
     MAX_TEXT_BYTES,

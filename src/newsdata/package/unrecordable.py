@@ -6,9 +6,9 @@ import hashlib
 from dataclasses import replace
 from pathlib import Path
 
+from newsdata.articles import parse, record_gaps
 from newsdata.config import RuleSelection, Settings
 from newsdata.diagnostics import Diagnostic, Severity
-from newsdata.engine import parse, record_gaps
 from newsdata.rawtext import parse_text
 from newsdata.reading import decode
 
