@@ -5,19 +5,15 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from newsdata import __version__
 from newsdata.errors import NewsdataError
 from newsdata.report import FORMATS
-from newsdata.report.text import plural
-
-if TYPE_CHECKING:
-    from newsdata.diagnostics import Report
+from newsdata.report.text import COLOR_CHOICES, plural, use_color
 
 __all__ = ["EXIT_CLEAN", "EXIT_FINDINGS", "EXIT_INTERRUPTED", "EXIT_USAGE", "cli", "main"]
 
@@ -36,32 +32,16 @@ _TEXT_OR_JSON = click.option(
 )
 
 
-_COLOR_CHOICES = ("auto", "always", "never")
-
-
 def _color_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    """`--color auto|always|never`: see `use_color`."""
+    """`--color auto|always|never`: see `newsdata.report.text.use_color`."""
     return click.option(
         "--color",
-        type=click.Choice(_COLOR_CHOICES),
+        type=click.Choice(COLOR_CHOICES),
         default="auto",
         show_default=True,
         help="Colour the text report: auto colours a terminal, unless NO_COLOR is set "
         "(FORCE_COLOR colours a pipe too).",
     )(command)
-
-
-def use_color(choice: str, stream: Any = None) -> bool:
-    """Whether to colour: `always`/`never` as asked; `auto` honours NO_COLOR, then FORCE_COLOR
-    (https://no-color.org, https://force-color.org: set and not empty), then whether the
-    stream is a terminal."""
-    if choice != "auto":
-        return choice == "always"
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return bool((stream or sys.stdout).isatty())
 
 
 def _jobs_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -178,12 +158,19 @@ def validate(
 ) -> None:
     """Check article files and folders (recursively, *.txt) against every rule."""
     from newsdata.config import load_settings
+    from newsdata.errors import UsageError
     from newsdata.pipeline import RunOptions
     from newsdata.pipeline import validate as run
+    from newsdata.progress import terminal_progress
+    from newsdata.report import ReportOutput
     from newsdata.root import find_root
 
     fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    output = _Output(fmt, strict, use_color(color) and fmt == "text", statistics, errors_only)
+    colored = use_color(color) and fmt == "text"
+    try:
+        output = ReportOutput(fmt, strict, colored, statistics, errors_only)
+    except UsageError as error:  # shown with the command's usage line, as click's own are
+        raise click.UsageError(str(error)) from None
     settings = load_settings().with_cli(select=select, ignore=ignore, max_file_size=max_file_size)
     root = find_root(Path.cwd())
     if changed_since is not None:
@@ -191,7 +178,11 @@ def validate(
     elif not paths:
         raise click.UsageError("give at least one PATH (or --changed-since REF)")
     options = RunOptions(
-        jobs=jobs, use_cache=not no_cache, cache_dir=cache_dir, root=root, progress=_progress_bar()
+        jobs=jobs,
+        use_cache=not no_cache,
+        cache_dir=cache_dir,
+        root=root,
+        progress=terminal_progress(),
     )
     report = run(paths, settings, options)
     for note in report.notes:
@@ -200,49 +191,11 @@ def validate(
     sys.exit(EXIT_FINDINGS if report.failed(strict=strict) else EXIT_CLEAN)
 
 
-@dataclass(frozen=True)
-class _Output:
-    """How `validate` shows its report; a combination that cannot be shown is a usage error."""
-
-    fmt: str
-    strict: bool
-    color: bool
-    statistics: bool
-    errors_only: bool
-
-    def __post_init__(self) -> None:
-        if self.statistics and self.fmt not in ("text", "json"):
-            raise click.UsageError("--statistics shows counts as text or json only")
-        if self.errors_only and (self.fmt != "text" or self.statistics):
-            raise click.UsageError("--errors-only applies to the text listing only")
-
-    def render(self, report: Report) -> str:
-        """The report as text in the chosen format."""
-        from newsdata.report import render
-        from newsdata.report.statistics import render_statistics
-        from newsdata.report.text import render_text
-
-        if self.statistics:
-            return render_statistics(report, self.fmt, strict=self.strict)
-        if self.errors_only:
-            return render_text(report, self.strict, self.color, errors_only=True)
-        return render(report, self.fmt, strict=self.strict, color=self.color)
-
-
 def _changed(ref: str, paths: Sequence[str], corpus: Path) -> list[str]:
     from newsdata.changes import changed_files
 
     within = [Path(p) for p in paths] or [corpus]
     return [os.path.relpath(p) for p in changed_files(ref, within)]
-
-
-def _progress_bar() -> Callable[[int, int], None] | None:
-    """A progress bar on stderr, for long runs on a terminal only."""
-    if not sys.stderr.isatty():
-        return None
-    from newsdata.progress import ProgressBar
-
-    return ProgressBar()
 
 
 @cli.command()
@@ -289,9 +242,10 @@ def package(
     from newsdata.package import build_release
     from newsdata.package.manifest import CHANGELOG
     from newsdata.pipeline import RunOptions
+    from newsdata.progress import terminal_progress
     from newsdata.report import render
 
-    options = RunOptions(jobs=jobs, use_cache=not no_cache, progress=_progress_bar())
+    options = RunOptions(jobs=jobs, use_cache=not no_cache, progress=terminal_progress())
     try:
         release = build_release(
             version,
@@ -351,7 +305,7 @@ def info(path: Path, fmt: str, no_verify: bool) -> None:
     """Describe a release: version, counts, dates, publications, schema, provenance."""
     import json
 
-    from newsdata.dataset import open_release, release_info
+    from newsdata.dataset import info_text, open_release, release_info
     from newsdata.errors import ReleaseDamagedError
 
     try:
@@ -363,33 +317,7 @@ def info(path: Path, fmt: str, no_verify: bool) -> None:
     if fmt == "json":
         click.echo(json.dumps(facts, indent=2, ensure_ascii=False))
         return
-    click.echo(_info_text(facts))
-
-
-def _info_text(facts: dict[str, Any]) -> str:
-    origin = facts["provenance"]
-    lines = [
-        f"{facts['name']} {facts['version']}  ({facts['title']})",
-        f"  created          {facts['created']}",
-        f"  schema version   {facts['schema_version']}",
-        f"  articles         {facts['articles']} ({facts['words']} words)",
-        f"  published        {facts['first_published']} to {facts['last_published']}",
-        f"  built from       commit {origin['commit'] or 'unknown'}"
-        + (" (dirty tree)" if origin["dirty"] else ""),
-        f"  built with       {origin['tool']}, Python {origin['python']}, pyarrow "
-        f"{origin['pyarrow']}; {_counted(origin['inputs'], 'raw file')}, "
-        f"{_counted(origin['warnings'], 'warning')}",
-        f"  publications     {len(facts['publications'])}",
-    ]
-    lines += [f"    {p['articles']:>8}  {p['name']}" for p in facts["publications"][:20]]
-    if len(facts["publications"]) > 20:
-        lines.append(f"    ... and {len(facts['publications']) - 20} more")
-    return "\n".join(lines)
-
-
-def _counted(count: object, word: str) -> str:
-    """`plural`, or `? warnings` where an unverified release's provenance does not say."""
-    return plural(count, word) if isinstance(count, int) else f"? {word}s"
+    click.echo(info_text(facts))
 
 
 @cli.command()
@@ -430,7 +358,7 @@ def rules(code: str | None, fmt: str) -> None:
     import json
 
     from newsdata.config import load_settings
-    from newsdata.docgen import rule_documentation, rule_summary
+    from newsdata.docgen import rule_explanation, rule_listing, rule_row
     from newsdata.rules import rule_table
 
     table = rule_table(load_settings().plugins)  # newsdata's, and the plugins'
@@ -440,25 +368,11 @@ def rules(code: str | None, fmt: str) -> None:
         if rule is None:
             raise click.UsageError(f"no rule {code!r} (see `newsdata rules`)")
         chosen = [rule]
-    rows = [
-        {
-            "code": r.code,
-            "name": r.name,
-            "severity": r.severity.value,
-            "summary": rule_summary(r),
-            "documentation": rule_documentation(r),
-        }
-        for r in chosen
-    ]
+    rows = [rule_row(r) for r in chosen]
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
-    elif code is not None:
-        row = rows[0]
-        click.echo(f"{row['code']} {row['name']} (default severity: {row['severity']})\n")
-        click.echo(row["documentation"], nl=False)
     else:
-        for row in rows:
-            click.echo(f"{row['code']}  {row['severity']:<7}  {row['name']:<32} {row['summary']}")
+        click.echo(rule_explanation(rows[0]) if code is not None else rule_listing(rows), nl=False)
 
 
 @cli.command()

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-__all__ = ["Dataset", "open_release", "release_info"]
+__all__ = ["Dataset", "info_text", "open_release", "release_info"]
 
 _BATCH = 1024
 
@@ -268,3 +268,31 @@ def release_info(dataset: Dataset) -> dict[str, Any]:
             "warnings": provenance.get("counts", {}).get("warnings"),
         },
     }
+
+
+def info_text(facts: dict[str, Any]) -> str:
+    """`release_info`'s facts as `newsdata info` shows them (the 20 largest publications)."""
+    from newsdata.report.text import plural
+
+    def counted(count: object, word: str) -> str:
+        # An unverified release's provenance may not say: `? warnings`.
+        return plural(count, word) if isinstance(count, int) else f"? {word}s"
+
+    origin = facts["provenance"]
+    lines = [
+        f"{facts['name']} {facts['version']}  ({facts['title']})",
+        f"  created          {facts['created']}",
+        f"  schema version   {facts['schema_version']}",
+        f"  articles         {facts['articles']} ({facts['words']} words)",
+        f"  published        {facts['first_published']} to {facts['last_published']}",
+        f"  built from       commit {origin['commit'] or 'unknown'}"
+        + (" (dirty tree)" if origin["dirty"] else ""),
+        f"  built with       {origin['tool']}, Python {origin['python']}, pyarrow "
+        f"{origin['pyarrow']}; {counted(origin['inputs'], 'raw file')}, "
+        f"{counted(origin['warnings'], 'warning')}",
+        f"  publications     {len(facts['publications'])}",
+    ]
+    lines += [f"    {p['articles']:>8}  {p['name']}" for p in facts["publications"][:20]]
+    if len(facts["publications"]) > 20:
+        lines.append(f"    ... and {len(facts['publications']) - 20} more")
+    return "\n".join(lines)

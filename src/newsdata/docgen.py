@@ -11,12 +11,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from newsdata.rules import builtin_rules
+from newsdata.rules import CorpusRule, Rule, builtin_rules
 
 __all__ = [
     "GENERATED_DOCS",
     "cli_markdown",
     "rule_documentation",
+    "rule_explanation",
+    "rule_listing",
+    "rule_row",
     "rule_summary",
     "rules_markdown",
 ]
@@ -74,6 +77,32 @@ def rule_documentation(rule: object) -> str:
     if details:
         text += "\n" + "".join(f"- {line}\n" for line in details)
     return text
+
+
+def rule_row(rule: Rule | CorpusRule) -> dict[str, str]:
+    """A rule as `newsdata rules` shows it: code, name, default severity, summary, documentation."""
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "severity": rule.severity.value,
+        "summary": rule_summary(rule),
+        "documentation": rule_documentation(rule),
+    }
+
+
+def rule_listing(rows: Sequence[dict[str, str]]) -> str:
+    """`newsdata rules`: a line per rule (code, severity, name, summary)."""
+    return "".join(
+        f"{row['code']}  {row['severity']:<7}  {row['name']:<32} {row['summary']}\n" for row in rows
+    )
+
+
+def rule_explanation(row: dict[str, str]) -> str:
+    """`newsdata rules CODE`: the rule's heading, then its documentation."""
+    return (
+        f"{row['code']} {row['name']} (default severity: {row['severity']})\n\n"
+        + row["documentation"]
+    )
 
 
 def _doc(rule: object) -> str:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from typing import Any
 
-__all__ = ["ProgressBar"]
+__all__ = ["ProgressBar", "terminal_progress"]
 
 #: A run is long, and earns a bar, when it is still going after this many seconds.
 LONG_RUN_SECONDS = 1.0
@@ -39,3 +40,8 @@ class ProgressBar:
         self._bar.update(self._task, completed=done)
         if done >= total:
             self._bar.stop()
+
+
+def terminal_progress() -> ProgressBar | None:
+    """A progress bar on stderr when stderr is a terminal (None elsewhere: logs stay clean)."""
+    return ProgressBar() if sys.stderr.isatty() else None

@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from itertools import groupby
+from typing import Any
 
 import click
 
 from newsdata.diagnostics import Diagnostic, Report, Severity
 
-__all__ = ["plural", "render_text", "summary_line"]
+__all__ = ["COLOR_CHOICES", "plural", "render_text", "summary_line", "use_color"]
 
 _COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow"}
+
+#: The answers to `--color`: see `use_color`.
+COLOR_CHOICES = ("auto", "always", "never")
+
+
+def use_color(choice: str, stream: Any = None) -> bool:
+    """Whether to colour: `always`/`never` as asked; `auto` honours NO_COLOR, then FORCE_COLOR
+    (https://no-color.org, https://force-color.org: set and not empty), then whether the
+    stream is a terminal."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool((stream or sys.stdout).isatty())
 
 
 def _position(diagnostic: Diagnostic) -> str:
