@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from newsdata.cli import cli, main
+from newsdata.errors import UsageError
 from tests.conftest import CLEAN_ARTICLE, ROOT, SEED
 
 
@@ -209,3 +211,38 @@ def test_rules_explains_one_rule(runner: CliRunner) -> None:
     unknown = runner.invoke(cli, ["rules", "ND999"])
     assert unknown.exit_code == 2
     assert "no rule 'ND999'" in unknown.output
+
+
+def test_every_module_stays_under_400_lines() -> None:
+    sizes = {
+        path.relative_to(ROOT).as_posix(): len(path.read_text("utf-8").splitlines())
+        for path in (ROOT / "src" / "newsdata").rglob("*.py")
+    }
+    assert {name: n for name, n in sizes.items() if n > 400} == {}
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"fmt": "sarif", "statistics": True}, "--statistics shows counts as text or json only"),
+        ({"fmt": "json", "errors_only": True}, "--errors-only applies to the text listing only"),
+        ({"fmt": "text", "statistics": True, "errors_only": True}, "--errors-only applies"),
+    ],
+)
+def test_a_report_output_that_cannot_be_shown_is_the_librarys_usage_error(
+    options: dict[str, Any], message: str
+) -> None:
+    from newsdata.report import ReportOutput
+
+    with pytest.raises(UsageError, match=message):
+        ReportOutput(**options)
+
+
+def test_the_rules_listing_and_explanation_are_rendered_by_the_library(runner: CliRunner) -> None:
+    from newsdata.docgen import rule_explanation, rule_listing, rule_row
+    from newsdata.rules import builtin_rules
+
+    rows = [rule_row(rule) for rule in builtin_rules()]
+    assert runner.invoke(cli, ["rules"]).output == rule_listing(rows)
+    nd605 = next(row for row in rows if row["code"] == "ND605")
+    assert runner.invoke(cli, ["rules", "nd605"]).output == rule_explanation(nd605)

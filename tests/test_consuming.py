@@ -109,6 +109,19 @@ def test_info_text_and_json(release: Path) -> None:
     assert missing.exit_code == 2 and missing.output.startswith("Error:")
 
 
+def test_info_text_is_the_librarys_rendering_of_release_info(release: Path) -> None:
+    from newsdata.dataset import info_text, release_info
+
+    with newsdata.open(release) as dataset:
+        facts = release_info(dataset)
+    text = info_text(facts)
+    assert text.splitlines()[3] == f"  articles         6 ({facts['words']} words)"
+    assert CliRunner().invoke(cli, ["info", str(release)]).output == text + "\n"
+    # An unverified release's provenance may not count its warnings.
+    facts["provenance"]["warnings"] = None
+    assert ", ? warnings" in info_text(facts)
+
+
 def test_card_front_matter_is_what_the_hub_reads(release: Path) -> None:
     import yaml
 

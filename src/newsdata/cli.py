@@ -12,6 +12,7 @@ import click
 
 from newsdata import __version__
 from newsdata.errors import NewsdataError
+from newsdata.progress import progress_bar
 from newsdata.report import FORMATS
 from newsdata.report.text import COLOR_CHOICES, plural, use_color
 
@@ -32,16 +33,15 @@ _TEXT_OR_JSON = click.option(
 )
 
 
-def _color_option(command: Callable[..., Any]) -> Callable[..., Any]:
-    """`--color auto|always|never`: see `newsdata.report.text.use_color`."""
-    return click.option(
-        "--color",
-        type=click.Choice(COLOR_CHOICES),
-        default="auto",
-        show_default=True,
-        help="Colour the text report: auto colours a terminal, unless NO_COLOR is set "
-        "(FORCE_COLOR colours a pipe too).",
-    )(command)
+#: `--color auto|always|never`: see `newsdata.report.text.use_color`.
+_COLOR = click.option(
+    "--color",
+    type=click.Choice(COLOR_CHOICES),
+    default="auto",
+    show_default=True,
+    help="Colour the text report: auto colours a terminal, unless NO_COLOR is set "
+    "(FORCE_COLOR colours a pipe too).",
+)
 
 
 def _jobs_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -140,7 +140,7 @@ def cli() -> None:
     is_flag=True,
     help="List errors only (text); warnings are still counted, and fail under --strict.",
 )
-@_color_option
+@_COLOR
 def validate(
     paths: Sequence[str],
     fmt: str | None,
@@ -161,7 +161,6 @@ def validate(
     from newsdata.errors import UsageError
     from newsdata.pipeline import RunOptions
     from newsdata.pipeline import validate as run
-    from newsdata.progress import terminal_progress
     from newsdata.report import ReportOutput
     from newsdata.root import find_root
 
@@ -178,11 +177,7 @@ def validate(
     elif not paths:
         raise click.UsageError("give at least one PATH (or --changed-since REF)")
     options = RunOptions(
-        jobs=jobs,
-        use_cache=not no_cache,
-        cache_dir=cache_dir,
-        root=root,
-        progress=terminal_progress(),
+        jobs=jobs, use_cache=not no_cache, cache_dir=cache_dir, root=root, progress=progress_bar()
     )
     report = run(paths, settings, options)
     for note in report.notes:
@@ -226,7 +221,7 @@ def _changed(ref: str, paths: Sequence[str], corpus: Path) -> list[str]:
     is_flag=True,
     help="Release even if the corpus, pyproject.toml or a registry file is not committed.",
 )
-@_color_option
+@_COLOR
 def package(
     version: str,
     out: Path | None,
@@ -242,10 +237,9 @@ def package(
     from newsdata.package import build_release
     from newsdata.package.manifest import CHANGELOG
     from newsdata.pipeline import RunOptions
-    from newsdata.progress import terminal_progress
     from newsdata.report import render
 
-    options = RunOptions(jobs=jobs, use_cache=not no_cache, progress=terminal_progress())
+    options = RunOptions(jobs=jobs, use_cache=not no_cache, progress=progress_bar())
     try:
         release = build_release(
             version,

@@ -6,7 +6,7 @@ import sys
 import time
 from typing import Any
 
-__all__ = ["ProgressBar", "terminal_progress"]
+__all__ = ["ProgressBar", "progress_bar"]
 
 #: A run is long, and earns a bar, when it is still going after this many seconds.
 LONG_RUN_SECONDS = 1.0
@@ -42,6 +42,6 @@ class ProgressBar:
             self._bar.stop()
 
 
-def terminal_progress() -> ProgressBar | None:
+def progress_bar() -> ProgressBar | None:
     """A progress bar on stderr when stderr is a terminal (None elsewhere: logs stay clean)."""
     return ProgressBar() if sys.stderr.isatty() else None
