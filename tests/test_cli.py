@@ -246,3 +246,26 @@ def test_the_rules_listing_and_explanation_are_rendered_by_the_library(runner: C
     assert runner.invoke(cli, ["rules"]).output == rule_listing(rows)
     nd605 = next(row for row in rows if row["code"] == "ND605")
     assert runner.invoke(cli, ["rules", "nd605"]).output == rule_explanation(nd605)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "actions", "expected"),
+    [
+        (None, "true", ("github", False)),
+        (None, None, ("text", True)),
+        ("json", None, ("json", False)),
+    ],
+)
+def test_a_report_output_chosen_on_the_command_line(
+    monkeypatch: pytest.MonkeyPatch,
+    fmt: str | None,
+    actions: str | None,
+    expected: tuple[str, bool],
+) -> None:
+    from newsdata.report import ReportOutput
+
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    if actions is not None:
+        monkeypatch.setenv("GITHUB_ACTIONS", actions)
+    output = ReportOutput.chosen(fmt, "always", False, False, False)
+    assert (output.fmt, output.color) == expected  # colour for the text listing only

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 from newsdata.errors import ConfigError
 from newsdata.git import git_command
 
-__all__ = ["changed_files"]
+__all__ = ["changed_files", "changed_paths"]
 
 
 def _git(root: Path, *args: str) -> list[str]:
@@ -54,3 +56,9 @@ def changed_files(ref: str, within: list[Path]) -> list[Path]:
         if any(resolved == r or r in resolved.parents for r in roots):
             found.append(path)
     return found
+
+
+def changed_paths(ref: str, paths: Sequence[str], corpus: Path) -> list[str]:
+    """`changed_files` under `paths` (the corpus if none), relative to the working folder."""
+    within = [Path(p) for p in paths] or [corpus]
+    return [os.path.relpath(p) for p in changed_files(ref, within)]

@@ -157,6 +157,7 @@ def validate(
     color: str,
 ) -> None:
     """Check article files and folders (recursively, *.txt) against every rule."""
+    from newsdata.changes import changed_paths
     from newsdata.config import load_settings
     from newsdata.errors import UsageError
     from newsdata.pipeline import RunOptions
@@ -164,16 +165,14 @@ def validate(
     from newsdata.report import ReportOutput
     from newsdata.root import find_root
 
-    fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    colored = use_color(color) and fmt == "text"
     try:
-        output = ReportOutput(fmt, strict, colored, statistics, errors_only)
+        output = ReportOutput.chosen(fmt, color, strict, statistics, errors_only)
     except UsageError as error:  # shown with the command's usage line, as click's own are
         raise click.UsageError(str(error)) from None
     settings = load_settings().with_cli(select=select, ignore=ignore, max_file_size=max_file_size)
     root = find_root(Path.cwd())
     if changed_since is not None:
-        paths = _changed(changed_since, paths, root / settings.raw)
+        paths = changed_paths(changed_since, paths, root / settings.raw)
     elif not paths:
         raise click.UsageError("give at least one PATH (or --changed-since REF)")
     options = RunOptions(
@@ -184,13 +183,6 @@ def validate(
         click.echo(f"warning: {note}", err=True)
     click.echo(output.render(report), nl=False, color=output.color)
     sys.exit(EXIT_FINDINGS if report.failed(strict=strict) else EXIT_CLEAN)
-
-
-def _changed(ref: str, paths: Sequence[str], corpus: Path) -> list[str]:
-    from newsdata.changes import changed_files
-
-    within = [Path(p) for p in paths] or [corpus]
-    return [os.path.relpath(p) for p in changed_files(ref, within)]
 
 
 @cli.command()

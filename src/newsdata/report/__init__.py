@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -11,7 +12,7 @@ from newsdata.report.github import render_github
 from newsdata.report.json import render_json
 from newsdata.report.sarif import render_sarif
 from newsdata.report.statistics import render_statistics
-from newsdata.report.text import render_text
+from newsdata.report.text import render_text, use_color
 
 __all__ = ["FORMATS", "Renderer", "ReportOutput", "render"]
 
@@ -41,6 +42,15 @@ class ReportOutput:
     color: bool = False
     statistics: bool = False
     errors_only: bool = False
+
+    @classmethod
+    def chosen(
+        cls, fmt: str | None, color: str, strict: bool, statistics: bool, errors_only: bool
+    ) -> ReportOutput:
+        """The output a command line asks for: with no format, `github` under GitHub Actions,
+        else `text`; `color` (auto, always, never: see use_color) for text only."""
+        fmt = fmt or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+        return cls(fmt, strict, use_color(color) and fmt == "text", statistics, errors_only)
 
     def __post_init__(self) -> None:
         if self.statistics and self.fmt not in ("text", "json"):
