@@ -149,7 +149,7 @@ class ResultCache:
         found: dict[str, FileResult] = {}
         try:
             # Two table scans joined here: faster than SQLite's join on the hash key.
-            results = {row[0]: row for row in self._db.execute(_SELECT_RESULTS)}
+            results = {row[1]: row for row in self._db.execute(_SELECT_RESULTS)}
             self.known = frozenset(results)
             used: set[object] = set()
             for row in self._db.execute("SELECT * FROM files"):
@@ -182,11 +182,11 @@ class ResultCache:
             for start in range(0, len(missing), _QUERY_PARAMETERS):
                 part = missing[start : start + _QUERY_PARAMETERS]
                 marks = ",".join("?" * len(part))
-                query = f"{_SELECT_RESULTS} AND sha256 IN ({marks})"  # placeholders only
+                query = f"{_SELECT_RESULTS} WHERE sha256 IN ({marks})"  # placeholders only
                 for row in self._db.execute(query, part):
                     result = decode_result(row)
                     if result is not None:
-                        found[str(row[0])] = result
+                        found[str(row[1])] = result
         except (sqlite3.Error, IndexError) as error:
             self._unreadable(error)
             return {}
@@ -283,19 +283,18 @@ def _reason(error: BaseException) -> str:
     return str(error)
 
 
-#: Each fact's column type, and what SQLite's typeof() says of a value of it.
-_SQL_TYPES = {str: ("TEXT", "text"), int: ("INT", "integer"), bytes: ("BLOB", "blob")}
-_FACT_COLUMNS = ", ".join(f"{name} {_SQL_TYPES[kind][0]}" for name, kind in FACTS.items())
+#: Each fact's column type, by the fact's Python type.
+_SQL_TYPES = {str: "TEXT", int: "INT", bytes: "BLOB"}
+_FACT_COLUMNS = ", ".join(f"{name} {_SQL_TYPES[kind]}" for name, kind in FACTS.items())
 _INSERT_RESULT = f"INSERT OR REPLACE INTO results VALUES (?, ?{', ?' * len(FACTS)})"
-#: The rows whose every value has its column's type (or is NULL): any other row, which this
-#: program never writes, is left in the table and read as a miss. SQLite checks the types,
-#: once per row, without a Python call per value.
-_SELECT_RESULTS = (
-    f"SELECT sha256, findings, {', '.join(FACTS)} FROM results "
-    "WHERE typeof(sha256) = 'text' AND typeof(findings) IN ('text', 'null')"
-    + "".join(
-        f" AND typeof({name}) IN ('{_SQL_TYPES[kind][1]}', 'null')" for name, kind in FACTS.items()
-    )
+#: A result's row in the order of FileResult's fields (findings, sha256, the facts), so that
+#: a decoded row is the constructor's arguments.
+_SELECT_RESULTS = f"SELECT findings, sha256, {', '.join(FACTS)} FROM results"
+#: What each value of such a row must be (SQLite returns int, never bool, for an INT).
+_ROW_TYPES: tuple[type | tuple[type, ...], ...] = (
+    (str, type(None)),
+    str,
+    *((kind, type(None)) for kind in FACTS.values()),
 )
 
 
@@ -315,11 +314,12 @@ def encode_result(result: FileResult) -> tuple[object, ...]:
 
 
 def decode_result(row: Sequence[object]) -> FileResult | None:
-    """A stored result (a row of _SELECT_RESULTS, its types checked by the query), or None
-    when its findings are not what encode_result writes."""
-    digest, findings, *facts = row
+    """A stored result (a row of _SELECT_RESULTS), or None when anything in the row is not
+    what encode_result writes."""
+    if not all(map(isinstance, row, _ROW_TYPES)):
+        return None
     try:
-        return FileResult(_findings(findings), digest, *facts)  # type: ignore[arg-type]
+        return FileResult(_findings(row[0]), *row[1:])  # type: ignore[arg-type]
     except (ValueError, TypeError):
         return None
 
