@@ -345,6 +345,9 @@ def _damages(cache: Path) -> dict[str, Callable[[Path], object]]:
                 ["sqlite_autoindex_meta_1"],
             )
         )
+    # Closed now: left to the garbage collector, its closing (which deletes the WAL file)
+    # could fall inside the copytree of the healthy cache below.
+    db.close()
     ways: dict[str, Callable[[Path], object]] = {
         f"0xFF over {name}": partial(_overwrite, offset=(page - 1) * 4096)
         for name, page in {"the header": 1, **roots}.items()
