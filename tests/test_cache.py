@@ -306,19 +306,14 @@ def test_a_result_survives_the_trip_from_a_worker() -> None:
     import pickle
 
     from newsdata.diagnostics import Diagnostic, Severity
-    from newsdata.results import FileResult
+    from newsdata.results import FACTS, FileResult
 
     finding = Diagnostic("a.txt", 3, 7, "ND601", "split-paragraph", Severity.WARNING, "m", "h")
+    samples = {str: "2013-04-06", int: 9, bytes: bytes(range(256)) * 2}
     values = {
         "findings": (finding,),
         "sha256": "ab" * 32,
-        "article_id": "0123456789abcdef",
-        "body_hash": "cd" * 16,
-        "url_line": 9,
-        "body_line": 5,
-        "date_line": 3,
-        "published": "2013-04-06",
-        "signature": bytes(range(256)) * 2,
+        **{name: samples[kind] for name, kind in FACTS.items()},
         "reused": True,
     }
     assert set(values) == {f.name for f in dataclasses.fields(FileResult)}
@@ -350,6 +345,9 @@ def _damages(cache: Path) -> dict[str, Callable[[Path], object]]:
                 ["sqlite_autoindex_meta_1"],
             )
         )
+    # Closed now: left to the garbage collector, its closing (which deletes the WAL file)
+    # could fall inside the copytree of the healthy cache below.
+    db.close()
     ways: dict[str, Callable[[Path], object]] = {
         f"0xFF over {name}": partial(_overwrite, offset=(page - 1) * 4096)
         for name, page in {"the header": 1, **roots}.items()

@@ -22,12 +22,12 @@ from pathlib import Path
 from newsdata.diagnostics import Diagnostic, Severity
 from newsdata.discovery import encodable
 from newsdata.errors import CacheError
-from newsdata.results import FileResult
+from newsdata.results import FACTS, FileResult
 
 __all__ = ["CACHE_FILE", "ResultCache", "StatKey", "stat_key"]
 
 CACHE_FILE = "validate.sqlite3"
-_FORMAT = "newsdata-cache-2"
+_FORMAT = "newsdata-cache-3"
 _CACHE_KIB = 64 * 1024  # SQLite page cache of the connection
 StatKey = tuple[int, int, int, int]
 
@@ -138,9 +138,7 @@ class ResultCache:
                 "ino INT, sha256 TEXT)"
             )
             db.execute(
-                "CREATE TABLE results (sha256 TEXT PRIMARY KEY, findings TEXT, article_id TEXT, "
-                "body_hash TEXT, url_line INT, body_line INT, date_line INT, published TEXT, "
-                "signature BLOB)"
+                f"CREATE TABLE results (sha256 TEXT PRIMARY KEY, findings TEXT, {_FACT_COLUMNS})"
             )
             db.executemany(
                 "INSERT INTO meta VALUES (?, ?)", [("format", _FORMAT), ("key", self.key)]
@@ -151,7 +149,7 @@ class ResultCache:
         found: dict[str, FileResult] = {}
         try:
             # Two table scans joined here: faster than SQLite's join on the hash key.
-            results = {row[0]: row for row in self._db.execute("SELECT * FROM results")}
+            results = {row[1]: row for row in self._db.execute(_SELECT_RESULTS)}
             self.known = frozenset(results)
             used: set[object] = set()
             for row in self._db.execute("SELECT * FROM files"):
@@ -184,11 +182,11 @@ class ResultCache:
             for start in range(0, len(missing), _QUERY_PARAMETERS):
                 part = missing[start : start + _QUERY_PARAMETERS]
                 marks = ",".join("?" * len(part))
-                query = f"SELECT * FROM results WHERE sha256 IN ({marks})"  # placeholders only
+                query = f"{_SELECT_RESULTS} WHERE sha256 IN ({marks})"  # placeholders only
                 for row in self._db.execute(query, part):
                     result = decode_result(row)
                     if result is not None:
-                        found[str(row[0])] = result
+                        found[str(row[1])] = result
         except (sqlite3.Error, IndexError) as error:
             self._unreadable(error)
             return {}
@@ -249,7 +247,7 @@ class ResultCache:
         with self._db:
             self._db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?)", rows)
             self._db.executemany(
-                "INSERT OR REPLACE INTO results VALUES (?,?,?,?,?,?,?,?,?)",
+                _INSERT_RESULT,
                 [encode_result(r) for r in by_digest.values()],
             )
 
@@ -285,6 +283,21 @@ def _reason(error: BaseException) -> str:
     return str(error)
 
 
+#: Each fact's column type, by the fact's Python type.
+_SQL_TYPES = {str: "TEXT", int: "INT", bytes: "BLOB"}
+_FACT_COLUMNS = ", ".join(f"{name} {_SQL_TYPES[kind]}" for name, kind in FACTS.items())
+_INSERT_RESULT = f"INSERT OR REPLACE INTO results VALUES (?, ?{', ?' * len(FACTS)})"
+#: A result's row in the order of FileResult's fields (findings, sha256, the facts), so that
+#: a decoded row is the constructor's arguments.
+_SELECT_RESULTS = f"SELECT findings, sha256, {', '.join(FACTS)} FROM results"
+#: What each value of such a row must be (SQLite returns int, never bool, for an INT).
+_ROW_TYPES: tuple[type | tuple[type, ...], ...] = (
+    (str, type(None)),
+    str,
+    *((kind, type(None)) for kind in FACTS.values()),
+)
+
+
 def encode_result(result: FileResult) -> tuple[object, ...]:
     """A result as a row of the results table (findings as compact JSON, or NULL)."""
     findings = None
@@ -297,55 +310,20 @@ def encode_result(result: FileResult) -> tuple[object, ...]:
             ensure_ascii=False,
             separators=(",", ":"),
         )
-    return (
-        result.sha256,
-        findings,
-        result.article_id,
-        result.body_hash,
-        result.url_line,
-        result.body_line,
-        result.date_line,
-        result.published,
-        result.signature,
-    )
+    return (result.sha256, findings, *[getattr(result, name) for name in FACTS])
 
 
 def decode_result(row: Sequence[object]) -> FileResult | None:
-    """A stored result, or None when anything in the row is not what encode_result writes.
-
-    (Every value's type is checked inline: this runs once per file of every cached run.)
-    """
-    if len(row) != _RESULT_COLUMNS:
-        return None
-    digest, findings, article_id, body_hash, url_line, body_line, date_line, published, sig = row
-    if not (
-        isinstance(digest, str)
-        and (article_id is None or isinstance(article_id, str))
-        and (body_hash is None or isinstance(body_hash, str))
-        and (published is None or isinstance(published, str))
-        and (sig is None or isinstance(sig, bytes))
-        and (url_line is None or type(url_line) is int)  # not a bool: exactly int
-        and (body_line is None or type(body_line) is int)
-        and (date_line is None or type(date_line) is int)
-    ):
+    """A stored result (a row of _SELECT_RESULTS), or None when anything in the row is not
+    what encode_result writes."""
+    if not all(map(isinstance, row, _ROW_TYPES)):
         return None
     try:
-        return FileResult(
-            findings=_findings(findings),
-            sha256=digest,
-            article_id=article_id,
-            body_hash=body_hash,
-            url_line=url_line,
-            body_line=body_line,
-            date_line=date_line,
-            published=published,
-            signature=sig,
-        )
+        return FileResult(_findings(row[0]), *row[1:])  # type: ignore[arg-type]
     except (ValueError, TypeError):
         return None
 
 
-_RESULT_COLUMNS = 9
 _QUERY_PARAMETERS = 500
 #: Stale entries (gone files, unreferenced results) tolerated before the cache is pruned.
 PRUNE_AT_LEAST = 100  # values bound in one query (SQLite allows at least 999)

@@ -11,21 +11,23 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from operator import attrgetter
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from newsdata.results import FileResult
 
 __all__ = ["CorpusIndex", "IndexEntry"]
 
 
 class IndexEntry(NamedTuple):
-    """One file in the index."""
+    """One file in the index: how it is shown, its identity in the run, whether it was named,
+    and its facts (every fact of FileResult; its findings are not the corpus rules' concern,
+    and its signature is in CorpusIndex.signatures)."""
 
     display: str
     order: str
     named: bool
-    article_id: str | None
-    body_hash: str | None
-    url_line: int | None
-    body_line: int | None
+    facts: FileResult
 
 
 class CorpusIndex:
@@ -50,8 +52,9 @@ class CorpusIndex:
         self.signature_rows = None if order == list(range(len(order))) else order
 
     def groups(self, key: str) -> Iterator[list[int]]:
-        """Indices of entries sharing a value of `key` (article_id or body_hash), 2 or more."""
-        values = list(map(attrgetter(key), self.entries))
+        """Indices of entries sharing a value of the fact `key` (article_id, body_hash), 2 or
+        more."""
+        values = list(map(attrgetter(f"facts.{key}"), self.entries))
         # Counted in C first: duplicates are rare, so only their members are collected.
         shared = {value for value, count in Counter(values).items() if count > 1 and value}
         if not shared:

@@ -353,17 +353,7 @@ def _report(validator: Validator, units: list[_Unit], settings: Settings) -> Rep
                 found.extend(replace(d, path=unit.display) for d in result.findings)
             if judged_today:
                 dated.append((unit.display, result))
-        entries.append(
-            IndexEntry(
-                unit.display,
-                unit.order,
-                unit.named,
-                result.article_id,
-                result.body_hash,
-                result.url_line,
-                result.body_line,
-            )
-        )
+        entries.append(IndexEntry(unit.display, unit.order, unit.named, result))
         if signatures is not None and result.signature and len(result.signature) == width:
             signatures[row * width : (row + 1) * width] = result.signature
         result.signature = None

@@ -331,6 +331,6 @@ def similar_pairs(index: CorpusIndex, threshold: float) -> list[tuple[int, int, 
     out: list[tuple[int, int, float]] = []
     for (i, j), score in zip(pairs.tolist(), scores.tolist(), strict=True):
         first, second = entries[i], entries[j]
-        if score >= threshold and first.body_hash != second.body_hash:
+        if score >= threshold and first.facts.body_hash != second.facts.body_hash:
             out.append((i, j, float(score)))
     return out

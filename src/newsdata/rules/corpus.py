@@ -52,12 +52,12 @@ class CorpusRule:
             for entry, other in index.reported(members):
                 yield Diagnostic(
                     entry.display,
-                    getattr(entry, line),
+                    getattr(entry.facts, line),
                     None,
                     self.code,
                     self.name,
                     self.severity,
-                    message.format(other=other.display, value=getattr(entry, key)),
+                    message.format(other=other.display, value=getattr(entry.facts, key)),
                     hint,
                 )
 
@@ -141,7 +141,7 @@ class NearDuplicateBody(CorpusRule):
             entry = index.entries[mine]
             yield Diagnostic(
                 entry.display,
-                entry.body_line,
+                entry.facts.body_line,
                 None,
                 self.code,
                 self.name,
