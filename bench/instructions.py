@@ -40,7 +40,7 @@ source, raw, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 sys.path.insert(0, source)
 from pathlib import Path
 import newsdata
-from newsdata.engine import BatchItem, Validator, check_batch
+from newsdata.check.engine import BatchItem, Validator, check_batch
 assert newsdata.__file__.startswith(source), newsdata.__file__
 items = [BatchItem(str(p)) for p in sorted(Path(raw).rglob("*.txt"))[:count]]
 validator = Validator(defer_volatile=True)

@@ -35,9 +35,9 @@ def pyarrow_write_seconds(raw: Path, repeat: int) -> tuple[float, int]:
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
-    from newsdata.package.buffers import RECORD_COLUMNS
-    from newsdata.package.manifest import arrow_schema
-    from newsdata.package.records import (
+    from newsdata.release.buffers import RECORD_COLUMNS
+    from newsdata.release.manifest import arrow_schema
+    from newsdata.release.records import (
         PARQUET_OPTIONS,
         ROW_GROUP_SIZE,
         csv_batch,

@@ -175,8 +175,8 @@ def stages(raw: Path, sample: int = 2000) -> dict[str, float]:
     """Microseconds per article for each stage, on one core."""
     import gc
 
-    from newsdata.engine import BatchItem, Validator
-    from newsdata.similarity import signatures
+    from newsdata.check.engine import BatchItem, Validator
+    from newsdata.check.similarity import signatures
 
     files = sorted(raw.rglob("*.txt"))[:sample]
     validator = Validator(defer_volatile=True)
@@ -308,7 +308,7 @@ def main() -> None:
     print(f"  {'sum':<22} {sum(costs.values()):7.1f}")
     # What the cold target leaves per article: half frictionless's time, on every core the run
     # may use, for everything (start, discovery, every stage above, the cache and the report).
-    from newsdata.parallel import default_jobs  # what the run itself takes
+    from newsdata.check.parallel import default_jobs  # what the run itself takes
 
     cores = args.jobs or default_jobs()
     budget = COLD_TARGET * frictionless * cores / args.articles * 1e6

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 
-import newsdata.cache as cache_module
-import newsdata.engine as engine_module
-from newsdata.cache import CACHE_FILE
+import newsdata.check.cache as cache_module
+import newsdata.check.engine as engine_module
+from newsdata.check.cache import CACHE_FILE
+from newsdata.check.pipeline import RunOptions, validate
 from newsdata.config import RuleSelection, Settings
 from newsdata.diagnostics import Report
-from newsdata.pipeline import RunOptions, validate
 from tests.conftest import TODAY
 from tests.factory import article, without_root_file_powers
 
@@ -96,7 +96,7 @@ def test_the_verdict_libraries_are_installed_and_not_imported_for_the_key() -> N
     # is computed on validate's hot path: it reads metadata, it does not import the libraries.
     script = (
         "import sys\n"
-        "from newsdata.engine import VERDICT_LIBRARIES, Validator, verdict_versions\n"
+        "from newsdata.check.engine import VERDICT_LIBRARIES, Validator, verdict_versions\n"
         "Validator().cache_key()\n"
         "print(sorted(n for n in VERDICT_LIBRARIES if n in sys.modules))\n"
         "print(sorted(n for n, v in verdict_versions().items() if v is None))\n"
@@ -305,8 +305,8 @@ def test_a_result_survives_the_trip_from_a_worker() -> None:
     import dataclasses
     import pickle
 
+    from newsdata.check.results import FACTS, FileResult
     from newsdata.diagnostics import Diagnostic, Severity
-    from newsdata.results import FACTS, FileResult
 
     finding = Diagnostic("a.txt", 3, 7, "ND601", "split-paragraph", Severity.WARNING, "m", "h")
     samples = {str: "2013-04-06", int: 9, bytes: bytes(range(256)) * 2}

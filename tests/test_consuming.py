@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 import newsdata
+from newsdata.check.pipeline import RunOptions
 from newsdata.cli import cli
 from newsdata.errors import ReleaseError
-from newsdata.package import build_release
-from newsdata.pipeline import RunOptions
+from newsdata.release import build_release
 from tests.conftest import ROOT
 from tests.factory import article, data_repo
 

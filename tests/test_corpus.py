@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from newsdata.check.pipeline import RunOptions, validate
 from newsdata.cli import cli
 from newsdata.config import Settings
-from newsdata.pipeline import RunOptions, validate
 from tests.conftest import TODAY
 from tests.factory import article, commit, different_article
 

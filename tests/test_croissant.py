@@ -30,10 +30,10 @@ import mlcroissant as mlc
 import pyarrow.parquet as pq
 import pytest
 
-from newsdata.package import build_release
-from newsdata.package.croissant import CONFORMS_TO, PLACEHOLDER_URL, croissant_metadata
-from newsdata.package.metadata import DatasetMetadata
-from newsdata.pipeline import RunOptions
+from newsdata.check.pipeline import RunOptions
+from newsdata.release import build_release
+from newsdata.release.croissant import CONFORMS_TO, PLACEHOLDER_URL, croissant_metadata
+from newsdata.release.metadata import DatasetMetadata
 from newsdata.schema import table_schema
 from tests.factory import DATASET_PYPROJECT, article, data_repo
 

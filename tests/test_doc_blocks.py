@@ -23,7 +23,7 @@ import pytest
 import yaml
 
 from newsdata.config import settings_from_table
-from newsdata.package.metadata import load_metadata
+from newsdata.release.metadata import load_metadata
 from tests.conftest import ROOT, SEED
 from tests.factory import commit, git
 

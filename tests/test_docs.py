@@ -7,7 +7,7 @@ import json
 import pytest
 
 from newsdata.docgen import GENERATED_DOCS
-from newsdata.registry import builtin_registry
+from newsdata.publications import builtin_registry
 from newsdata.schema import check_schema_dir, json_schema, table_schema
 from tests.conftest import ROOT
 

@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 import newsdata
-from newsdata.cache import CACHE_FILE, ResultCache, stat_key
-from newsdata.results import FACTS, FileResult
+from newsdata.check.cache import CACHE_FILE, ResultCache, stat_key
+from newsdata.check.results import FACTS, FileResult
 from tests.factory import article
 
 SRC = Path(newsdata.__file__).parent
@@ -47,12 +47,12 @@ import json
 import sys
 from pathlib import Path
 
-import newsdata.parallel
+import newsdata.check.parallel
 from newsdata.config import RuleSelection, Settings
-from newsdata.pipeline import RunOptions, validate
+from newsdata.check.pipeline import RunOptions, validate
 
 if __name__ == "__main__":
-    newsdata.parallel.BATCH_SIZE = 1
+    newsdata.check.parallel.BATCH_SIZE = 1
     raw, cache, plugin = map(Path, sys.argv[1:])
     settings = Settings(selection=RuleSelection(select=("XF",)), plugins=(plugin,))
     report = validate([str(raw)], settings, RunOptions(cache_dir=cache, jobs=2, root=raw.parent))
@@ -66,9 +66,9 @@ def _with_a_new_fact(tmp_path: Path) -> Path:
     copy = tmp_path / "src" / "newsdata"
     shutil.copytree(SRC, copy, ignore=shutil.ignore_patterns("__pycache__"))
     field = "    signature: bytes | None = fact()\n"
-    _add_line(copy / "results.py", field, "    paragraphs: int | None = fact()\n")
+    _add_line(copy / "check" / "results.py", field, "    paragraphs: int | None = fact()\n")
     code = "        published=doc.published.isoformat() if doc.published else None,\n"
-    _add_line(copy / "engine.py", code, "        paragraphs=len(doc.paragraphs),\n")
+    _add_line(copy / "check" / "engine.py", code, "        paragraphs=len(doc.paragraphs),\n")
     return copy.parent
 
 

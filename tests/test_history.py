@@ -13,12 +13,12 @@ import pytest
 from click.testing import CliRunner
 from filelock import FileLock
 
+from newsdata.check.pipeline import RunOptions
 from newsdata.cli import cli
 from newsdata.config import load_settings
 from newsdata.errors import ReleaseRefusedError, UncommittedInputsError, UsageError
-from newsdata.package import build_release
-from newsdata.package.history import LOCK_FILE
-from newsdata.pipeline import RunOptions
+from newsdata.release import build_release
+from newsdata.release.history import LOCK_FILE
 from tests.factory import DATASET_PYPROJECT, article, commit, git, working_repo
 
 OPTIONS = RunOptions(use_cache=False, jobs=1)

@@ -104,7 +104,7 @@ def test_all_hostile_files_at_once(tmp_path: Path) -> None:
 
 
 def test_a_big_file_is_not_read_past_the_limit(tmp_path: Path) -> None:
-    from newsdata.reading import read_raw
+    from newsdata.check.reading import read_raw
 
     path = tmp_path / "big.txt"
     path.write_bytes(b"a" * 5000)
@@ -117,7 +117,7 @@ def test_a_big_file_is_not_read_past_the_limit(tmp_path: Path) -> None:
 def test_a_file_larger_than_its_stated_size_is_read_to_its_end() -> None:
     # /proc files are regular files that state a size of 0 and hold more: the read must not
     # stop at the size stat gave.
-    from newsdata.reading import read_raw
+    from newsdata.check.reading import read_raw
 
     raw = read_raw("/proc/self/status", 1 << 20)
     assert raw.data is not None
@@ -127,7 +127,7 @@ def test_a_file_larger_than_its_stated_size_is_read_to_its_end() -> None:
 
 
 def test_symlink_inside_the_tree_is_followed(tmp_path: Path) -> None:
-    from newsdata.discovery import discover
+    from newsdata.check.discovery import discover
 
     folder = tmp_path / "raw"
     (folder / "sub").mkdir(parents=True)
@@ -139,7 +139,7 @@ def test_symlink_inside_the_tree_is_followed(tmp_path: Path) -> None:
 
 
 def test_a_folder_link_out_of_the_tree_is_reported(tmp_path: Path) -> None:
-    from newsdata.discovery import Problem, discover
+    from newsdata.check.discovery import Problem, discover
 
     outside = tmp_path / "elsewhere"
     outside.mkdir()
@@ -174,7 +174,7 @@ def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(
 @given(st.binary(max_size=200))
 def test_control_bytes_are_found_as_defined(data: bytes) -> None:
     # C0 controls other than tab, line feed and carriage return, and DEL (rule ND104).
-    from newsdata.reading import RawFile
+    from newsdata.check.reading import RawFile
 
     defined = any((byte < 32 and byte not in b"\t\n\r") or byte == 127 for byte in data)
     assert RawFile(size=len(data), data=data).has_control_bytes is defined

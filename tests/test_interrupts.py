@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from newsdata.package import build_release
-from newsdata.package.history import LOCK_FILE
-from newsdata.pipeline import RunOptions
+from newsdata.check.pipeline import RunOptions
+from newsdata.release import build_release
+from newsdata.release.history import LOCK_FILE
 from tests.factory import DATASET_PYPROJECT, article
 
 pytestmark = pytest.mark.skipif(

@@ -16,9 +16,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from newsdata.cli import cli
-from newsdata.package.card import card_markdown, hub_license
-from newsdata.package.metadata import DATASET_KEYS, DatasetMetadata, load_metadata
-from newsdata.package.stats import ReleaseStats
+from newsdata.release.card import card_markdown, hub_license
+from newsdata.release.metadata import DATASET_KEYS, DatasetMetadata, load_metadata
+from newsdata.release.stats import ReleaseStats
 from newsdata.schema import table_schema
 from tests.conftest import ROOT
 from tests.factory import article, data_repo

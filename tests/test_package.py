@@ -15,19 +15,19 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import newsdata.package.build as build_module
-import newsdata.package.tables as tables_module
+import newsdata.release.build as build_module
+import newsdata.release.tables as tables_module
+from newsdata.check.pipeline import RunOptions
 from newsdata.cli import cli
 from newsdata.config import RuleSelection, Settings
 from newsdata.errors import ReleaseError, ReleaseRefusedError, ValidationFailedError
 from newsdata.model import SCHEMA_VERSION
-from newsdata.package import build_release
-from newsdata.package.buffers import RECORD_COLUMNS, authors_json, pack_records, record_buffers
-from newsdata.package.history import LOCK_FILE
-from newsdata.package.manifest import arrow_schema
-from newsdata.package.records import chunk_batch, release_batches
-from newsdata.package.verify import verify_release
-from newsdata.pipeline import RunOptions
+from newsdata.release import build_release
+from newsdata.release.buffers import RECORD_COLUMNS, authors_json, pack_records, record_buffers
+from newsdata.release.history import LOCK_FILE
+from newsdata.release.manifest import arrow_schema
+from newsdata.release.records import chunk_batch, release_batches
+from newsdata.release.verify import verify_release
 from tests.factory import (
     DATASET_PYPROJECT,
     article,
@@ -84,7 +84,7 @@ def test_parquet_is_sorted_compressed_and_carries_the_schema_version(repo: Path)
 
 
 def test_descriptor_has_sizes_hashes_and_primary_key(repo: Path) -> None:
-    from newsdata.package.descriptor import file_facts
+    from newsdata.release.descriptor import file_facts
 
     folder = _build(repo)
     descriptor = json.loads((folder / "datapackage.json").read_text())
@@ -98,7 +98,7 @@ def test_descriptor_has_sizes_hashes_and_primary_key(repo: Path) -> None:
 
 
 def test_git_state_says_commit_dirty_and_time(repo: Path, tmp_path: Path) -> None:
-    from newsdata.package.provenance import GitQuery, GitState
+    from newsdata.release.provenance import GitQuery, GitState
 
     def git_state(root: Path) -> GitState:
         with contextlib.closing(GitQuery(root)) as query:
@@ -431,7 +431,7 @@ def test_frictionless_catches_a_tampered_parquet(repo: Path) -> None:
 
 
 def test_records_are_the_same_on_one_or_two_processes(repo: Path) -> None:
-    from newsdata.package.records import record_chunks
+    from newsdata.release.records import record_chunks
 
     paths = [f"raw/site/{n}.txt" for n in range(5)]
     one = list(record_chunks(repo, paths, jobs=1, buckets=4, size=2))
@@ -479,8 +479,8 @@ def test_packaging_never_imports_pandas(repo: Path) -> None:
     # pyarrow imports pandas (when installed) on its first conversion of a Python list, ~0.3 s
     # of every release: the table is built from Arrow buffers instead.
     code = (
-        "import sys; from pathlib import Path; from newsdata.package import build_release; "
-        "from newsdata.pipeline import RunOptions; "
+        "import sys; from pathlib import Path; from newsdata.release import build_release; "
+        "from newsdata.check.pipeline import RunOptions; "
         "build_release('1.0', Path('dist'), options=RunOptions(use_cache=False, jobs=1), "
         "root=Path('.')); print('pandas' in sys.modules)"
     )
@@ -501,7 +501,7 @@ def test_the_spool_gives_back_every_record_in_id_order(
     import datetime as dt
     import random
 
-    from newsdata.package.spool import RecordSpool
+    from newsdata.release.spool import RecordSpool
 
     rng = random.Random(7)
     ids = [f"{rng.getrandbits(64):016x}" for _ in range(3000)] + ["00" * 8] * 40  # one bucket
@@ -534,7 +534,7 @@ def test_the_spool_gives_back_every_record_in_id_order(
 def big_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
     """A corpus of more files than one batch (so two workers share it), and its release
     built on one process."""
-    from newsdata.parallel import BATCH_SIZE
+    from newsdata.check.parallel import BATCH_SIZE
 
     texts = [article(n) for n in range(BATCH_SIZE + 40)]
     root = data_repo(tmp_path / "big", PYPROJECT, texts)
@@ -554,7 +554,7 @@ def test_records_that_cannot_be_set_aside_are_a_release_error(tmp_path: Path) ->
     import datetime as dt
     import pickle
 
-    from newsdata.package.buffers import store_records
+    from newsdata.release.buffers import store_records
 
     row = ("0" * 16, "t", [], dt.date(2020, 1, 1), "p", "u", "b", 1, "raw/a.txt", "0" * 64)
     packed = pack_records([row], 1)
@@ -585,9 +585,9 @@ def test_records_written_by_forked_workers_make_the_same_release(
     root, one = big_repo
     code = (
         "from pathlib import Path\n"
-        "from newsdata.package import build_release\n"
-        "from newsdata.package.spool import RecordSpool\n"
-        "from newsdata.pipeline import RunOptions\n"
+        "from newsdata.release import build_release\n"
+        "from newsdata.release.spool import RecordSpool\n"
+        "from newsdata.check.pipeline import RunOptions\n"
         "kept = []\n"
         "add = RecordSpool.add\n"
         "def spy(self, packed):\n"
@@ -617,10 +617,10 @@ def test_many_buckets_and_small_row_groups_keep_every_row_in_id_order(
 
     import pyarrow.parquet as pq
 
-    import newsdata.package.buffers
+    import newsdata.release.buffers
 
     root, one = big_repo
-    monkeypatch.setattr(newsdata.package.buffers, "ROWS_PER_BUCKET", 8)
+    monkeypatch.setattr(newsdata.release.buffers, "ROWS_PER_BUCKET", 8)
     monkeypatch.setattr(tables_module, "ROW_GROUP_SIZE", 50)
     two = build_release("1.0", root / "b", options=RunOptions(use_cache=False, jobs=2), root=root)
     small = pq.ParquetFile(two.path / "data" / "articles.parquet")

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from newsdata.check.pipeline import RunOptions
 from newsdata.cli import cli
 from newsdata.errors import UnrecordableFileError
-from newsdata.package import build_release
-from newsdata.package.history import LOCK_FILE
-from newsdata.pipeline import RunOptions
+from newsdata.release import build_release
+from newsdata.release.history import LOCK_FILE
 from tests.factory import DATASET_PYPROJECT, article, commit, data_repo, git, working_repo
 
 OPTIONS = RunOptions(use_cache=False, jobs=1)

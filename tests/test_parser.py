@@ -11,8 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsdata.articles import parse, render
-from newsdata.model import Article
-from newsdata.rawtext import (
+from newsdata.check.rawtext import (
     _BYLINE,
     _URL_SECTION,
     _date_status,
@@ -21,6 +20,7 @@ from newsdata.rawtext import (
     parse_text,
     split_blocks,
 )
+from newsdata.model import Article
 from tests.conftest import CLEAN_ARTICLE, SEED
 
 _TEXT = st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp"))
@@ -201,7 +201,8 @@ def test_render_writes_the_layout() -> None:
 
 def test_parse_and_render_live_together_in_one_public_module() -> None:
     import newsdata
-    from newsdata import articles, engine
+    from newsdata import articles
+    from newsdata.check import engine
 
     assert newsdata.parse is articles.parse and newsdata.render is articles.render
     # The engine only checks; the record a file makes is the articles module's.
@@ -213,7 +214,7 @@ def test_rendering_an_article_imports_no_rule_or_engine() -> None:
         "import sys, newsdata\n"
         "from newsdata.model import Article\n"
         "newsdata.render\n"
-        "print(sorted(m for m in sys.modules if m.startswith(('newsdata.engine', "
+        "print(sorted(m for m in sys.modules if m.startswith(('newsdata.check.engine', "
         "'newsdata.rules'))))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

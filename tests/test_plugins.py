@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from newsdata.cache import CACHE_FILE
+from newsdata.check.cache import CACHE_FILE
 from newsdata.cli import cli
 from tests.conftest import ROOT
 from tests.factory import DATASET_PYPROJECT, article, commit, data_repo

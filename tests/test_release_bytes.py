@@ -29,8 +29,8 @@ from typing import Any
 
 import pytest
 
-from newsdata.package import build_release
-from newsdata.pipeline import RunOptions
+from newsdata.check.pipeline import RunOptions
+from newsdata.release import build_release
 from tests.factory import DATASET_PYPROJECT, article, data_repo
 
 _EPOCH = "1700000000"

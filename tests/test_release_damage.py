@@ -16,12 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import newsdata
+from newsdata.check.pipeline import RunOptions
 from newsdata.cli import cli
 from newsdata.dataset import open_release, release_info
 from newsdata.errors import ReleaseDamagedError, ReleaseError
-from newsdata.package import build_release
-from newsdata.package.verify import verify_release
-from newsdata.pipeline import RunOptions
+from newsdata.release import build_release
+from newsdata.release.verify import verify_release
 from tests.factory import article, data_repo
 
 PYPROJECT = '[tool.newsdata.dataset]\nname = "newsdata-sample"\nlicense = "CC-BY-4.0"\n'

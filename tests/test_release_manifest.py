@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from newsdata.package import build_release
-from newsdata.package.buffers import RECORD_COLUMNS
-from newsdata.package.card import FILES_SHOWN
-from newsdata.package.manifest import (
+from newsdata.check.pipeline import RunOptions
+from newsdata.release import build_release
+from newsdata.release.buffers import RECORD_COLUMNS
+from newsdata.release.card import FILES_SHOWN
+from newsdata.release.manifest import (
     CARD,
     RELEASE_FILES,
     arrow_schema,
@@ -23,7 +24,6 @@ from newsdata.package.manifest import (
     hashed,
     zip_order,
 )
-from newsdata.pipeline import RunOptions
 from tests.factory import working_repo
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -78,7 +78,7 @@ def test_no_release_file_name_is_spelled_outside_the_manifest() -> None:
         for name, line in _spellings(path)
     }
     assert not spelled
-    manifest = SRC / "newsdata" / "package" / "manifest.py"
+    manifest = SRC / "newsdata" / "release" / "manifest.py"
     assert sorted(name for name, _ in _spellings(manifest)) == sorted(f.name for f in RELEASE_FILES)
 
 
@@ -105,24 +105,24 @@ def test_the_manifest_names_real_writers_and_the_card_shows_every_other_file() -
 
 #: What reading or verifying a release must not load: the validator and the release writer.
 _WRITERS = (
-    "newsdata.engine",
+    "newsdata.check.engine",
     "newsdata.rules",
-    "newsdata.parallel",
-    "newsdata.pipeline",
-    "newsdata.cache",
-    "newsdata.results",
-    "newsdata.package.buffers",
-    "newsdata.package.build",
-    "newsdata.package.tables",
-    "newsdata.package.records",
-    "newsdata.package.spool",
+    "newsdata.check.parallel",
+    "newsdata.check.pipeline",
+    "newsdata.check.cache",
+    "newsdata.check.results",
+    "newsdata.release.buffers",
+    "newsdata.release.build",
+    "newsdata.release.tables",
+    "newsdata.release.records",
+    "newsdata.release.spool",
 )
 
 _READ = """
 import sys
 from pathlib import Path
 import newsdata
-from newsdata.package.verify import verify_release
+from newsdata.release.verify import verify_release
 for path in sys.argv[1:]:
     assert verify_release(Path(path)).intact
     with newsdata.open(path) as dataset:
@@ -140,5 +140,5 @@ def test_reading_and_verifying_a_release_imports_no_rule_engine_or_writer(releas
         check=True,
     )
     loaded = done.stdout.split()
-    assert "newsdata.dataset" in loaded and "newsdata.package.verify" in loaded
+    assert "newsdata.dataset" in loaded and "newsdata.release.verify" in loaded
     assert [m for m in loaded if m.startswith(_WRITERS)] == []

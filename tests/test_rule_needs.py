@@ -14,9 +14,9 @@ import pytest
 
 import newsdata
 import newsdata.rules as rules_package
-from newsdata.cache import CACHE_FILE
+from newsdata.check.cache import CACHE_FILE
+from newsdata.check.pipeline import RunOptions, validate
 from newsdata.config import RuleSelection, Settings
-from newsdata.pipeline import RunOptions, validate
 from newsdata.rules import CorpusRule, Rule
 from tests.conftest import TODAY
 from tests.factory import article
@@ -175,7 +175,7 @@ def _concrete_rule_names() -> set[str]:
     }
 
 
-@pytest.mark.parametrize("module", ["engine.py", "pipeline.py", "parallel.py"])
+@pytest.mark.parametrize("module", ["check/engine.py", "check/pipeline.py", "check/parallel.py"])
 def test_the_engine_imports_no_rule_of_its_own(module: str) -> None:
     tree = ast.parse((SRC / module).read_text("utf-8"))
     imported = {

@@ -3,8 +3,8 @@
 Each case is the clean article below with one part changed. Cases given as text or bytes go
 through `newsdata.articles.parse`; cases that need real files (special files, symlinks, size,
 duplicates across files) build a small tree under `tmp_path` and go through
-`newsdata.pipeline.validate`; an unreadable file (tests run as root, so `chmod 000` does not stop
-reading) is given to the validator as the reader reports it.
+`newsdata.check.pipeline.validate`; an unreadable file (tests run as root, so `chmod 000` does
+not stop reading) is given to the validator as the reader reports it.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 
 from newsdata.articles import parse
+from newsdata.check.discovery import printable
+from newsdata.check.engine import Validator
+from newsdata.check.pipeline import validate
+from newsdata.check.reading import DEFAULT_MAX_FILE_SIZE, RawFile
 from newsdata.config import Settings
 from newsdata.diagnostics import Diagnostic, Severity
-from newsdata.discovery import printable
-from newsdata.engine import Validator
-from newsdata.pipeline import validate
-from newsdata.reading import DEFAULT_MAX_FILE_SIZE, RawFile
 from newsdata.rules import all_rules
 
 TODAY = dt.date(2026, 11, 27)

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from newsdata.articles import parse
+from newsdata.check.pipeline import validate
 from newsdata.config import Settings
 from newsdata.diagnostics import Severity
-from newsdata.pipeline import validate
 from tests.conftest import SAMPLES, SEED, TODAY, sample_files
 
 needs_samples = pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"{SAMPLES} is not present")

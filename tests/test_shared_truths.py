@@ -13,14 +13,14 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsdata.check.similarity import words
 from newsdata.cli import cli
 from newsdata.config import load_settings
 from newsdata.errors import ConfigError, UsageError
-from newsdata.package.metadata import load_metadata
+from newsdata.release.metadata import load_metadata
 from newsdata.root import find_root
 from newsdata.rules.publication import looks_like_sentence
 from newsdata.scaffold import init_repository
-from newsdata.similarity import words
 from newsdata.words import count_words
 from tests.conftest import ROOT
 
@@ -141,7 +141,7 @@ def test_every_report_format_is_offered_and_documented() -> None:
 def test_remembered_file_facts_are_the_file_s_facts(versions: list[bytes]) -> None:
     """file_facts (remembered per file version) answers as read_facts and hashlib would, for
     every content one path holds in turn."""
-    from newsdata.package.descriptor import file_facts, read_facts
+    from newsdata.release.descriptor import file_facts, read_facts
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "data.csv"
@@ -173,7 +173,7 @@ _JSON_VALUES = st.recursive(
 def test_release_json_layout_holds_what_plain_json_holds(data: dict[str, object]) -> None:
     """provenance.json's layout (long lists of objects one object per line) is plain JSON:
     it reads back as the data, and without a long list it is json.dumps(indent=2) itself."""
-    from newsdata.package.build import _write_json
+    from newsdata.release.build import _write_json
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "provenance.json"

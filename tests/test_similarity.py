@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdata.similarity import (
+from newsdata.check.similarity import (
     _MULTIPLIER,
     NUM_PERM,
     _hashed_words,
@@ -97,7 +97,7 @@ def test_empty_bodies_match_nothing() -> None:
 def _reference_pairs(matrix: np.ndarray) -> list[list[int]]:
     """LSH candidates by the definition: rows sharing a band's key; a bucket of more than
     _MAX_BUCKET rows pairs each with its first row only; rows of all 0xFF match nothing."""
-    from newsdata.similarity import _BANDS, _MAX_BUCKET
+    from newsdata.check.similarity import _BANDS, _MAX_BUCKET
 
     valid = [i for i in range(len(matrix)) if not (matrix[i] == 0xFFFFFFFF).all()]
     found: set[tuple[int, int]] = set()

@@ -10,20 +10,20 @@ from pathlib import Path
 
 import pytest
 
+from newsdata.check.pipeline import RunOptions, run
+from newsdata.check.rawtext import Document
+from newsdata.check.results import FileResult
 from newsdata.config import Settings
-from newsdata.pipeline import RunOptions, run
-from newsdata.rawtext import Document
-from newsdata.results import FileResult
 from tests.factory import article
 
 _CHECK = """
 import sys
 from pathlib import Path
-from newsdata.pipeline import RunOptions, validate
+from newsdata.check.pipeline import RunOptions, validate
 options = RunOptions(jobs=2, use_cache=True, cache_dir=Path(sys.argv[2]))
 report = validate([sys.argv[1]], options=options)
 assert report.files == 300, report.files
-loaded = sorted(m for m in sys.modules if m.startswith(("newsdata.package", "pyarrow")))
+loaded = sorted(m for m in sys.modules if m.startswith(("newsdata.release", "pyarrow")))
 print(loaded)
 """
 

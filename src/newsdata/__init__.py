@@ -28,11 +28,11 @@ __all__ = [
 
 if TYPE_CHECKING:
     from newsdata.articles import parse, render
+    from newsdata.check.pipeline import RunOptions, validate
     from newsdata.config import Settings, load_settings
     from newsdata.dataset import Dataset
     from newsdata.diagnostics import Diagnostic, Report, Severity
     from newsdata.model import SCHEMA_VERSION, Article
-    from newsdata.pipeline import RunOptions, validate
 
 _LAZY = {
     "Article": "newsdata.model",
@@ -43,8 +43,8 @@ _LAZY = {
     "Settings": "newsdata.config",
     "load_settings": "newsdata.config",
     "parse": "newsdata.articles",
-    "validate": "newsdata.pipeline",
-    "RunOptions": "newsdata.pipeline",
+    "validate": "newsdata.check.pipeline",
+    "RunOptions": "newsdata.check.pipeline",
     "render": "newsdata.articles",
     "Dataset": "newsdata.dataset",
 }

@@ -1,15 +1,15 @@
 """Articles and their raw files, both ways: `parse` a file's bytes into an Article (with the
 rules' findings), `render` an Article back into the raw layout (docs/raw-format.md).
 
-`parse(render(a))` gives back `a`. The layout's parts are read by newsdata.rawtext; checking
-them is newsdata.engine's work.
+`parse(render(a))` gives back `a`. The layout's parts are read by newsdata.check.rawtext; checking
+them is newsdata.check.engine's work.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from newsdata.rawtext import Document, render_byline, render_date
+from newsdata.check.rawtext import Document, render_byline, render_date
 
 if TYPE_CHECKING:
     from newsdata.config import Settings
@@ -25,10 +25,11 @@ def parse(
     """Read one raw file's bytes: the record (None if a required part is missing) and findings."""
     from pydantic import ValidationError
 
+    from newsdata.check.engine import Validator
+    from newsdata.check.reading import RawFile
+
     # Checking loads the engine and every rule: imported here, so that `render` stays cheap.
     from newsdata.diagnostics import Diagnostic
-    from newsdata.engine import Validator
-    from newsdata.reading import RawFile
 
     validator = Validator(settings)
     ctx = validator.context(path, RawFile(size=len(data), data=data))

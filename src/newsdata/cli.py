@@ -158,10 +158,10 @@ def validate(
 ) -> None:
     """Check article files and folders (recursively, *.txt) against every rule."""
     from newsdata.changes import changed_paths
+    from newsdata.check.pipeline import RunOptions
+    from newsdata.check.pipeline import validate as run
     from newsdata.config import load_settings
     from newsdata.errors import UsageError
-    from newsdata.pipeline import RunOptions
-    from newsdata.pipeline import validate as run
     from newsdata.report import ReportOutput
     from newsdata.root import find_root
 
@@ -224,11 +224,11 @@ def package(
     color: str,
 ) -> None:
     """Validate the corpus, then write an immutable, reproducible release and its zip."""
+    from newsdata.check.pipeline import RunOptions
     from newsdata.config import load_settings
     from newsdata.errors import ReleaseRefusedError, ValidationFailedError
-    from newsdata.package import build_release
-    from newsdata.package.manifest import CHANGELOG
-    from newsdata.pipeline import RunOptions
+    from newsdata.release import build_release
+    from newsdata.release.manifest import CHANGELOG
     from newsdata.report import render
 
     options = RunOptions(jobs=jobs, use_cache=not no_cache, progress=progress_bar())
@@ -272,7 +272,7 @@ def _say_waiting(lock: Path) -> None:
 @click.argument("path", type=click.Path(path_type=Path))
 def verify(path: Path) -> None:
     """Check a release (folder or zip): every file's bytes and SHA-256, rows and schema."""
-    from newsdata.package.verify import verify_release
+    from newsdata.release.verify import verify_release
 
     result = verify_release(path)
     for problem in result.problems:

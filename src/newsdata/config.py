@@ -13,9 +13,9 @@ from functools import lru_cache
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
+from newsdata.check.reading import DEFAULT_MAX_FILE_SIZE
 from newsdata.diagnostics import Severity
 from newsdata.errors import ConfigError
-from newsdata.reading import DEFAULT_MAX_FILE_SIZE
 
 __all__ = [
     "RuleSelection",

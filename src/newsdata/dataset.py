@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from newsdata.errors import ReleaseDamagedError, ReleaseError
 from newsdata.model import SCHEMA_VERSION, Article
-from newsdata.package.manifest import DATAPACKAGE, PARQUET, PROVENANCE, arrow_schema
-from newsdata.package.verify import ReleaseFiles, Verification, verify_release
+from newsdata.release.manifest import DATAPACKAGE, PARQUET, PROVENANCE, arrow_schema
+from newsdata.release.verify import ReleaseFiles, Verification, verify_release
 
 if TYPE_CHECKING:
     import pandas

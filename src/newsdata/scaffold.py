@@ -12,10 +12,10 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsdata.check.pipeline import CACHE_DIR_NAME
 from newsdata.config import newsdata_table, read_pyproject
 from newsdata.errors import ConfigError, UsageError
-from newsdata.package.metadata import default_name
-from newsdata.pipeline import CACHE_DIR_NAME
+from newsdata.release.metadata import default_name
 
 __all__ = ["IGNORED", "Step", "init_repository", "pyproject_tables"]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from newsdata.model import SCHEMA_VERSION, Article
-from newsdata.registry import builtin_registry
+from newsdata.publications import builtin_registry
 
 __all__ = ["SCHEMA_FILES", "check_schema_dir", "schema_files", "table_schema", "write_schema_dir"]
 

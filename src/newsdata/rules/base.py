@@ -8,14 +8,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
+from newsdata.check.discovery import Problem
+from newsdata.check.rawtext import Document
+from newsdata.check.reading import RawFile
 from newsdata.diagnostics import Diagnostic, Severity
-from newsdata.discovery import Problem
-from newsdata.rawtext import Document
-from newsdata.reading import RawFile
-from newsdata.registry import Registry
+from newsdata.publications import Registry
 
 if TYPE_CHECKING:
-    from newsdata.results import FileResult
+    from newsdata.check.results import FileResult
 
 __all__ = ["DailyRule", "DocumentRule", "FileContext", "Needs", "Rule"]
 

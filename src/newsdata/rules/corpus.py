@@ -7,8 +7,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, ClassVar
 
+from newsdata.check.index import CorpusIndex
 from newsdata.diagnostics import Diagnostic, Severity
-from newsdata.index import CorpusIndex
 from newsdata.rules.base import Needs
 
 if TYPE_CHECKING:
@@ -125,7 +125,7 @@ class NearDuplicateBody(CorpusRule):
     needs = Needs.SIGNATURES
 
     def check_corpus(self, index: CorpusIndex, settings: Settings) -> Iterator[Diagnostic]:
-        from newsdata.similarity import similar_pairs
+        from newsdata.check.similarity import similar_pairs
 
         best: dict[int, tuple[float, int]] = {}
         for i, j, score in similar_pairs(index, settings.near_duplicate_threshold):

@@ -6,13 +6,13 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from newsdata.check.rawtext import DateStatus, Document, render_date
 from newsdata.diagnostics import Diagnostic, Severity
-from newsdata.rawtext import DateStatus, Document, render_date
 from newsdata.rules.base import DailyRule, DocumentRule, FileContext
 from newsdata.urls import date_in_path, host_of
 
 if TYPE_CHECKING:
-    from newsdata.results import FileResult
+    from newsdata.check.results import FileResult
 
 __all__ = [
     "DateBeforeFounding",

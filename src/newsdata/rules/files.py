@@ -7,9 +7,9 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import PurePath
 
+from newsdata.check.discovery import Problem, encodable, printable
+from newsdata.check.rawtext import Document
 from newsdata.diagnostics import Diagnostic, Severity
-from newsdata.discovery import Problem, encodable, printable
-from newsdata.rawtext import Document
 from newsdata.rules.base import DocumentRule, FileContext, Rule
 
 __all__ = [

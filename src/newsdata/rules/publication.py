@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from newsdata.check.rawtext import Document
 from newsdata.diagnostics import Diagnostic, Severity
-from newsdata.rawtext import Document
 from newsdata.rules.base import DocumentRule, FileContext
 from newsdata.urls import host_of
 from newsdata.words import count_words, has_unspaced

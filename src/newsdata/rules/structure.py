@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from newsdata.check.rawtext import Document
 from newsdata.diagnostics import Diagnostic, Severity
-from newsdata.rawtext import Document
 from newsdata.rules.base import DocumentRule, FileContext
 
 __all__ = [

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 from html.entities import html5
 
+from newsdata.check.rawtext import Block, Document
 from newsdata.diagnostics import Diagnostic, Severity
-from newsdata.rawtext import Block, Document
 from newsdata.rules.base import DocumentRule, FileContext
 from newsdata.words import count_words, has_words
 

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator
 from urllib.parse import parse_qsl, urlsplit
 
+from newsdata.check.rawtext import Document
 from newsdata.diagnostics import Diagnostic, Severity
-from newsdata.rawtext import Document
 from newsdata.rules.base import DocumentRule, FileContext
 from newsdata.urls import is_tracking_parameter
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from newsdata.package.manifest import (
+from newsdata.release.manifest import (
     CHANGELOG,
     CROISSANT,
     CSV,
@@ -14,8 +14,8 @@ from newsdata.package.manifest import (
     PROVENANCE,
     ReleaseFile,
 )
-from newsdata.package.metadata import OTHER_LICENSE, DatasetMetadata, spdx_expression
-from newsdata.package.stats import ReleaseStats
+from newsdata.release.metadata import OTHER_LICENSE, DatasetMetadata, spdx_expression
+from newsdata.release.stats import ReleaseStats
 
 __all__ = ["FILES_SHOWN", "card_markdown", "hub_license", "markdown_text", "size_category"]
 

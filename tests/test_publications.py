@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from newsdata.articles import parse
+from newsdata.check.engine import Validator
 from newsdata.config import Settings
-from newsdata.engine import Validator
 from newsdata.errors import ConfigError
-from newsdata.registry import builtin_registry, load_registry_file
+from newsdata.publications import builtin_registry, load_registry_file
 
 ARTICLE = """Putin urges peace talks
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsdata.errors import ReleaseError, ReleaseRefusedError, UsageError
-from newsdata.package.manifest import DATAPACKAGE, PARQUET
-from newsdata.package.verify import ReleaseFiles
-from newsdata.package.version import Version, check_new_version, existing_releases
+from newsdata.release.manifest import DATAPACKAGE, PARQUET
+from newsdata.release.verify import ReleaseFiles
+from newsdata.release.version import Version, check_new_version, existing_releases
 
 __all__ = ["LOCK_FILE", "History", "PreviousRelease", "read_previous", "release_lock"]
 

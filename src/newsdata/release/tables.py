@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from newsdata.errors import ReleaseError
-from newsdata.package.buffers import record_buckets
-from newsdata.package.manifest import CSV, PARQUET, arrow_schema
-from newsdata.package.records import (
+from newsdata.release.buffers import record_buckets
+from newsdata.release.manifest import CSV, PARQUET, arrow_schema
+from newsdata.release.records import (
     PARQUET_OPTIONS,
     ROW_GROUP_SIZE,
     csv_schema,
@@ -20,8 +20,8 @@ from newsdata.package.records import (
     record_chunks,
     release_batches,
 )
-from newsdata.package.spool import RecordSpool
-from newsdata.package.stats import ReleaseStats
+from newsdata.release.spool import RecordSpool
+from newsdata.release.stats import ReleaseStats
 
 __all__ = ["Input", "as_validated", "write_tables"]
 

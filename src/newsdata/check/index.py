@@ -14,7 +14,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from newsdata.results import FileResult
+    from newsdata.check.results import FileResult
 
 __all__ = ["CorpusIndex", "IndexEntry"]
 

@@ -17,9 +17,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from newsdata.check.discovery import encodable, printable
+from newsdata.check.parallel import default_jobs
+from newsdata.check.pipeline import Run, RunOptions, run, source_path
 from newsdata.config import Settings
 from newsdata.diagnostics import Report
-from newsdata.discovery import encodable, printable
 from newsdata.errors import (
     ReleaseError,
     ReleaseRefusedError,
@@ -27,13 +29,13 @@ from newsdata.errors import (
     ValidationFailedError,
 )
 from newsdata.model import SCHEMA_VERSION
-from newsdata.package.archive import ReleaseZip
-from newsdata.package.card import card_markdown
-from newsdata.package.changelog import changelog_markdown
-from newsdata.package.croissant import croissant_metadata
-from newsdata.package.descriptor import datapackage, file_facts
-from newsdata.package.history import History, choose_previous, read_previous, release_lock
-from newsdata.package.manifest import (
+from newsdata.release.archive import ReleaseZip
+from newsdata.release.card import card_markdown
+from newsdata.release.changelog import changelog_markdown
+from newsdata.release.croissant import croissant_metadata
+from newsdata.release.descriptor import datapackage, file_facts
+from newsdata.release.history import History, choose_previous, read_previous, release_lock
+from newsdata.release.manifest import (
     CARD,
     CHANGELOG,
     CROISSANT,
@@ -44,8 +46,8 @@ from newsdata.package.manifest import (
     hashed,
     zip_order,
 )
-from newsdata.package.metadata import DatasetMetadata, load_metadata
-from newsdata.package.provenance import (
+from newsdata.release.metadata import DatasetMetadata, load_metadata
+from newsdata.release.provenance import (
     GitQuery,
     GitState,
     created_at,
@@ -54,14 +56,12 @@ from newsdata.package.provenance import (
     release_inputs,
     require_committed,
 )
-from newsdata.package.scratch import make_scratch, remove_abandoned, scratch_path
-from newsdata.package.spool import RecordSpool
-from newsdata.package.stats import ReleaseStats
-from newsdata.package.tables import Input, write_tables
-from newsdata.package.unrecordable import unrecordable_reason
-from newsdata.package.version import Version
-from newsdata.parallel import default_jobs
-from newsdata.pipeline import Run, RunOptions, run, source_path
+from newsdata.release.scratch import make_scratch, remove_abandoned, scratch_path
+from newsdata.release.spool import RecordSpool
+from newsdata.release.stats import ReleaseStats
+from newsdata.release.tables import Input, write_tables
+from newsdata.release.unrecordable import unrecordable_reason
+from newsdata.release.version import Version
 from newsdata.report.text import plural
 from newsdata.root import find_root
 from newsdata.schema import table_schema

@@ -19,10 +19,10 @@ from collections.abc import Collection, Sequence
 from contextlib import suppress
 from pathlib import Path
 
+from newsdata.check.discovery import encodable
+from newsdata.check.results import FACTS, FileResult
 from newsdata.diagnostics import Diagnostic, Severity
-from newsdata.discovery import encodable
 from newsdata.errors import CacheError
-from newsdata.results import FACTS, FileResult
 
 __all__ = ["CACHE_FILE", "ResultCache", "StatKey", "stat_key"]
 

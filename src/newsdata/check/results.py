@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol, get_args, get_type_hints
 from newsdata.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
-    from newsdata.rawtext import Document
+    from newsdata.check.rawtext import Document
 
 __all__ = ["FACTS", "FileHook", "FileResult", "WorkerHook", "fact"]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 from newsdata.errors import ReleaseDamagedError, ReleaseError
-from newsdata.package.manifest import (
+from newsdata.release.manifest import (
     CSV,
     DATAPACKAGE,
     PARQUET,

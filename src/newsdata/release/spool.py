@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from newsdata.articles import record
+from newsdata.check.results import FileResult
 from newsdata.errors import ReleaseError
-from newsdata.package.buffers import (
+from newsdata.release.buffers import (
     MAX_TEXT_BYTES,
     RECORD_COLUMNS,
     PackedRecords,
@@ -28,12 +29,11 @@ from newsdata.package.buffers import (
     record_buckets,
     store_records,
 )
-from newsdata.results import FileResult
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from newsdata.rawtext import Document
+    from newsdata.check.rawtext import Document
 
 __all__ = ["RecordMaker", "RecordSpool"]
 
@@ -108,7 +108,7 @@ class RecordSpool:
         the last), each holding whole buckets."""
         import pyarrow as pa
 
-        from newsdata.package.records import chunk_batch, spool_schema
+        from newsdata.release.records import chunk_batch, spool_schema
 
         batches: list[pa.RecordBatch] = []
         rows = 0
@@ -133,7 +133,7 @@ def _sorted(table: pa.Table) -> pa.Table:
         raise ReleaseError("a row group holds over 2 GiB of text: lower max-file-size")
     import pyarrow.compute as pc
 
-    from newsdata.package.records import memory_pool
+    from newsdata.release.records import memory_pool
 
     # Made contiguous first: `take` over a table of many small chunks is much slower than the
     # copy and the take together.

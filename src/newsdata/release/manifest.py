@@ -47,19 +47,19 @@ class ReleaseFile:
 
 
 PARQUET = ReleaseFile(
-    "data/articles.parquet", "newsdata.package.tables:write_tables", True, True, 1
+    "data/articles.parquet", "newsdata.release.tables:write_tables", True, True, 1
 )
-CSV = ReleaseFile("data/articles.csv", "newsdata.package.tables:write_tables", True, True, 0)
-PROVENANCE = ReleaseFile("provenance.json", "newsdata.package.build:_provenance", True, False, 6)
-CARD = ReleaseFile("README.md", "newsdata.package.card:card_markdown", False, True, 3)
+CSV = ReleaseFile("data/articles.csv", "newsdata.release.tables:write_tables", True, True, 0)
+PROVENANCE = ReleaseFile("provenance.json", "newsdata.release.build:_provenance", True, False, 6)
+CARD = ReleaseFile("README.md", "newsdata.release.card:card_markdown", False, True, 3)
 CHANGELOG = ReleaseFile(
-    "CHANGELOG.md", "newsdata.package.changelog:changelog_markdown", False, True, 2
+    "CHANGELOG.md", "newsdata.release.changelog:changelog_markdown", False, True, 2
 )
 CROISSANT = ReleaseFile(
-    "croissant.json", "newsdata.package.croissant:croissant_metadata", False, True, 4
+    "croissant.json", "newsdata.release.croissant:croissant_metadata", False, True, 4
 )
 DATAPACKAGE = ReleaseFile(
-    "datapackage.json", "newsdata.package.descriptor:datapackage", False, False, 5
+    "datapackage.json", "newsdata.release.descriptor:datapackage", False, False, 5
 )
 
 #: Every file of a release. This order is the order of datapackage.json's resources and of

@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import TypeVar
 
 from newsdata import __version__
+from newsdata.check.discovery import Target, encodable
+from newsdata.check.rawtext import Document, parse_text
+from newsdata.check.reading import RawFile, decode, read_raw
+from newsdata.check.results import FileResult, WorkerHook
 from newsdata.config import Settings
 from newsdata.diagnostics import Diagnostic, Severity
-from newsdata.discovery import Target, encodable
 from newsdata.errors import ConfigError
-from newsdata.rawtext import Document, parse_text
-from newsdata.reading import RawFile, decode, read_raw
-from newsdata.registry import Registry, builtin_registry, load_registry_file
-from newsdata.results import FileResult, WorkerHook
+from newsdata.publications import Registry, builtin_registry, load_registry_file
 from newsdata.rules import CorpusRule, FileContext, Needs, Rule, use_plugin_files
 from newsdata.rules.corpus import body_hash
 from newsdata.urls import article_id
@@ -166,11 +166,11 @@ def _shown(prefixes: Sequence[str]) -> list[str]:
 def _checking_code_digest() -> str:
     """SHA-256 of the code that decides per-file results, so that an edited rule drops cached
     results even when nobody remembered to bump RULESET_VERSION (a few small files)."""
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent
     digest = hashlib.sha256()
     files = [*sorted((package / "rules").glob("*.py")), *(package / name for name in _CHECKING)]
     for path in files:
-        digest.update(path.name.encode())
+        digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -195,13 +195,14 @@ def verdict_versions() -> dict[str, str | None]:
 
 
 _CHECKING = (
-    "engine.py",
-    "rawtext.py",
-    "reading.py",
+    "check/engine.py",
+    "check/results.py",
+    "check/rawtext.py",
+    "check/reading.py",
     "words.py",
     "urls.py",
-    "similarity.py",
-    "registry.py",
+    "check/similarity.py",
+    "publications.py",
     "model.py",
 )
 
@@ -268,7 +269,7 @@ def _check_contexts(
     """The files' results, each with its body's MinHash signature if asked for."""
     results = [validator.check_context(ctx) for ctx in contexts]
     if signatures and contexts:
-        from newsdata.similarity import signatures as compute
+        from newsdata.check.similarity import signatures as compute
 
         with_body = [
             i for i, ctx in enumerate(contexts) if ctx.doc is not None and ctx.doc.paragraphs

@@ -9,9 +9,9 @@ import signal
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from newsdata.check.engine import BatchItem, Validator, check_batch
+from newsdata.check.results import FileHook, FileResult, WorkerHook
 from newsdata.config import Settings
-from newsdata.engine import BatchItem, Validator, check_batch
-from newsdata.results import FileHook, FileResult, WorkerHook
 
 if TYPE_CHECKING:
     from multiprocessing.sharedctypes import Synchronized
@@ -145,7 +145,7 @@ def worker_context() -> multiprocessing.context.BaseContext:
     As with any multiprocessing code, a script must then call validate() under
     `if __name__ == "__main__":`.
     """
-    from newsdata.similarity import rensa_used
+    from newsdata.check.similarity import rensa_used
 
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and not rensa_used():
@@ -153,7 +153,7 @@ def worker_context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in methods:
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["newsdata.parallel", "newsdata.similarity"])
+    context.set_forkserver_preload(["newsdata.check.parallel", "newsdata.check.similarity"])
     return context
 
 

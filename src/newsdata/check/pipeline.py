@@ -9,18 +9,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from newsdata.cache import ResultCache, StatKey, stat_key
+from newsdata.check.cache import ResultCache, StatKey, stat_key
+from newsdata.check.discovery import Target, discover, printable
+from newsdata.check.engine import BatchItem, Validator, at_severity
+from newsdata.check.index import CorpusIndex, IndexEntry
+from newsdata.check.parallel import default_jobs, run_batches
+from newsdata.check.results import FileHook, FileResult
+from newsdata.check.similarity import SIGNATURE_BYTES
 from newsdata.config import Settings
 from newsdata.diagnostics import Diagnostic, Report
-from newsdata.discovery import Target, discover, printable
-from newsdata.engine import BatchItem, Validator, at_severity
 from newsdata.errors import CacheError
-from newsdata.index import CorpusIndex, IndexEntry
-from newsdata.parallel import default_jobs, run_batches
-from newsdata.results import FileHook, FileResult
 from newsdata.root import find_root
 from newsdata.rules import Needs
-from newsdata.similarity import SIGNATURE_BYTES
 
 __all__ = ["Run", "RunFile", "RunOptions", "run", "source_path", "validate"]
 

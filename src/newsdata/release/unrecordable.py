@@ -7,10 +7,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from newsdata.articles import parse, record_gaps
+from newsdata.check.rawtext import parse_text
+from newsdata.check.reading import decode
 from newsdata.config import RuleSelection, Settings
 from newsdata.diagnostics import Diagnostic, Severity
-from newsdata.rawtext import parse_text
-from newsdata.reading import decode
 
 __all__ = ["unrecordable_reason"]
 

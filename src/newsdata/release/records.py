@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsdata.articles import record
+from newsdata.check.rawtext import parse_text
+from newsdata.check.reading import decode
 from newsdata.errors import UnrecordableFileError
 from newsdata.model import Article
-from newsdata.package.buffers import (
+from newsdata.release.buffers import (
     RECORD_COLUMNS,
     ColumnBuffers,
     PackedRecords,
@@ -20,9 +22,7 @@ from newsdata.package.buffers import (
     pack_records,
     text_buffers,
 )
-from newsdata.package.manifest import arrow_schema
-from newsdata.rawtext import parse_text
-from newsdata.reading import decode
+from newsdata.release.manifest import arrow_schema
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -93,7 +93,7 @@ def record_chunks(
         for chunk in chunks:
             yield _packed(root, chunk, buckets)
         return
-    from newsdata.parallel import start_pool, worker_context
+    from newsdata.check.parallel import start_pool, worker_context
 
     pool = start_pool(worker_context(), min(jobs, len(chunks)))
     window = jobs + 1  # chunks in flight: memory stays bounded however large the corpus

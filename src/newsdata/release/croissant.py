@@ -17,9 +17,9 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from newsdata.package.descriptor import file_facts
-from newsdata.package.manifest import CSV, PARQUET, ReleaseFile
-from newsdata.package.metadata import DatasetMetadata
+from newsdata.release.descriptor import file_facts
+from newsdata.release.manifest import CSV, PARQUET, ReleaseFile
+from newsdata.release.metadata import DatasetMetadata
 from newsdata.schema import table_schema
 
 __all__ = ["CONFORMS_TO", "CONTEXT", "RECORD_SET", "croissant_metadata"]

@@ -9,14 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from newsdata.package.build import Release, build_release
+    from newsdata.release.build import Release, build_release
 
 __all__ = ["Release", "build_release"]
 
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
-        from newsdata.package import build
+        from newsdata.release import build
 
         return getattr(build, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

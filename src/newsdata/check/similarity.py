@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    from newsdata.index import CorpusIndex
+    from newsdata.check.index import CorpusIndex
 
 __all__ = [
     "NUM_PERM",

@@ -6,8 +6,8 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from newsdata.package.manifest import CSV, PARQUET, PROVENANCE, ReleaseFile, described
-from newsdata.package.metadata import DatasetMetadata
+from newsdata.release.manifest import CSV, PARQUET, PROVENANCE, ReleaseFile, described
+from newsdata.release.metadata import DatasetMetadata
 
 __all__ = ["PROFILE", "datapackage", "file_facts", "read_facts"]
 
