@@ -125,3 +125,23 @@ def without_root_file_powers() -> None:
     pr_capbset_drop, cap_dac_override, cap_dac_read_search = 24, 1, 2
     for capability in (cap_dac_override, cap_dac_read_search):
         libc.prctl(pr_capbset_drop, capability, 0, 0, 0)
+
+
+#: The message of the finding `plant_in_cache` puts into every cached result.
+PLANTED = "planted in the cache"
+
+
+def plant_in_cache(cache: Path) -> None:
+    """Put a fake finding (ND201, message PLANTED) into every result of a validation cache
+    folder: it shows up in a report only if the run used the cache."""
+    import sqlite3
+
+    from newsdata.check.cache import CACHE_FILE
+
+    finding = [[1, None, "ND201", "missing-title", "error", PLANTED, None]]
+    db = sqlite3.connect(cache / CACHE_FILE)
+    try:
+        with db:
+            db.execute("UPDATE results SET findings = ?", (json.dumps(finding),))
+    finally:
+        db.close()

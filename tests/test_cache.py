@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import resource
 import shutil
@@ -23,10 +22,10 @@ from newsdata.check.pipeline import RunOptions, validate
 from newsdata.config import RuleSelection, Settings
 from newsdata.diagnostics import Report
 from tests.conftest import TODAY
-from tests.factory import article, without_root_file_powers
+from tests.factory import PLANTED, article, plant_in_cache, without_root_file_powers
 
 SETTINGS = Settings(today=TODAY)
-MARK = "planted in the cache"
+MARK = PLANTED
 
 
 @pytest.fixture
@@ -43,24 +42,17 @@ def _run(corpus: Path, cache: Path, settings: Settings = SETTINGS) -> list[str]:
     return [d.message for d in report.diagnostics]
 
 
-def _plant(cache: Path) -> None:
-    """Put a fake finding into every cached result: it shows up only if the cache is used."""
-    finding = [[1, None, "ND201", "missing-title", "error", MARK, None]]
-    with sqlite3.connect(cache / CACHE_FILE) as db:
-        db.execute("UPDATE results SET findings = ?", (json.dumps(finding),))
-
-
 def test_second_run_uses_the_cache(corpus: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     assert _run(corpus, cache) == []
-    _plant(cache)
+    plant_in_cache(cache)
     assert _run(corpus, cache) == [MARK] * 3
 
 
 def test_an_edited_file_is_checked_again(corpus: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     _run(corpus, cache)
-    _plant(cache)
+    plant_in_cache(cache)
     edited = corpus / "1.txt"
     edited.write_text(article(1).replace("April 06, 2013", "April 31, 2013"), "utf-8")
     messages = _run(corpus, cache)
@@ -71,7 +63,7 @@ def test_an_edited_file_is_checked_again(corpus: Path, tmp_path: Path) -> None:
 def test_a_changed_rule_set_drops_the_cache(corpus: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     _run(corpus, cache)
-    _plant(cache)
+    plant_in_cache(cache)
     other = Settings(today=TODAY, selection=RuleSelection(ignore=("ND602",)))
     assert _run(corpus, cache, other) == []
 
@@ -84,7 +76,7 @@ def test_another_version_of_python_or_a_verdict_library_drops_the_cache(
     # stored by the old versions must not be reused.
     cache = tmp_path / "cache"
     _run(corpus, cache)
-    _plant(cache)
+    plant_in_cache(cache)
     assert _run(corpus, cache) == [MARK] * 3
     upgraded = {**engine_module.verdict_versions(), name: "999.0"}
     monkeypatch.setattr(engine_module, "verdict_versions", lambda: upgraded)
@@ -112,14 +104,14 @@ def test_a_corrupt_cache_is_rebuilt(corpus: Path, tmp_path: Path) -> None:
     _run(corpus, cache)
     (cache / CACHE_FILE).write_bytes(b"this is not a database" * 100)
     assert _run(corpus, cache) == []
-    _plant(cache)  # the rebuilt cache is a working database again
+    plant_in_cache(cache)  # the rebuilt cache is a working database again
     assert _run(corpus, cache) == [MARK] * 3
 
 
 def test_a_foreign_cache_is_ignored(corpus: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     _run(corpus, cache)
-    _plant(cache)
+    plant_in_cache(cache)
     with sqlite3.connect(cache / CACHE_FILE) as db:
         db.execute("UPDATE meta SET value = 'someone else' WHERE name = 'key'")
     assert _run(corpus, cache) == []
@@ -188,7 +180,7 @@ def test_touched_and_renamed_files_reuse_results_by_content(corpus: Path, tmp_pa
     # and hashed, and its stored result is taken, not checked again.
     cache = tmp_path / "cache"
     _run(corpus, cache)
-    _plant(cache)
+    plant_in_cache(cache)
     _touch_all(corpus)
     (corpus / "2.txt").rename(corpus / "renamed.txt")
     assert _run(corpus, cache) == [MARK] * 3
@@ -200,7 +192,7 @@ def test_touched_and_renamed_files_reuse_results_by_content(corpus: Path, tmp_pa
 def test_a_copied_corpus_reuses_the_cache(corpus: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     _run(corpus, cache)
-    _plant(cache)
+    plant_in_cache(cache)
     copy = tmp_path / "elsewhere" / "raw"
     shutil.copytree(corpus, copy)
     assert _run(copy, cache) == [MARK] * 3
@@ -234,7 +226,7 @@ def test_a_reused_result_that_does_not_decode_is_checked_again(
         db.execute("UPDATE results SET findings = 'not json'")
     _touch_all(corpus)
     assert _run(corpus, cache) == []
-    _plant(cache)
+    plant_in_cache(cache)
     assert _run(corpus, cache) == [MARK] * 3  # checked again, stored again, used again
 
 
@@ -285,7 +277,7 @@ def test_pruning_keeps_what_other_folders_stored(
     (corpus / "2.txt").unlink()
     validate([str(corpus)], SETTINGS, options)  # prunes 2.txt, not note.txt
     assert _rows(cache) == ({"0.txt", "1.txt", "note.txt"}, 3)
-    _plant(cache)
+    plant_in_cache(cache)
     report = validate([str(other)], SETTINGS, options)
     assert [d.message for d in report.diagnostics] == [MARK]
 
@@ -374,7 +366,7 @@ def test_a_damaged_cache_is_rebuilt_once(corpus: Path, tmp_path: Path) -> None:
         assert "cache was damaged" in found.notes[0], (name, found.notes)
         again = _report(corpus, cache)
         assert again.notes == (), (name, again.notes)
-        _plant(cache)  # the rebuilt cache holds the results, and this run reads them
+        plant_in_cache(cache)  # the rebuilt cache holds the results, and this run reads them
         assert _run(corpus, cache) == [MARK] * 3, name
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tomllib
@@ -20,10 +19,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from newsdata.check.cache import CACHE_FILE
 from newsdata.cli import cli
 from tests.conftest import ROOT
-from tests.factory import DATASET_PYPROJECT, article, commit, data_repo
+from tests.factory import DATASET_PYPROJECT, article, commit, data_repo, plant_in_cache
 
 DOC = (ROOT / "docs" / "plugins.md").read_text("utf-8")
 _FENCE = re.compile(r"^```(?P<lang>\w+)\n(?P<code>.*?)^```", re.S | re.M)
@@ -116,17 +114,10 @@ def test_plugin_rules_are_selected_ignored_and_given_a_severity(site: Path, repo
 def test_a_second_run_uses_the_cache(site: Path, repo: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     first = _codes("--cache-dir", str(cache))
-    _plant(cache)
+    plant_in_cache(cache)
     assert first == ["XY1", "XY901"]
     # The per-file finding XY1 came from the cache (planted over), the corpus rule ran again.
     assert _codes("--cache-dir", str(cache)) == ["ND201", "ND201", "XY901"]
-
-
-def _plant(cache: Path) -> None:
-    """A fake finding in every cached result: it shows up only if the cache is used."""
-    finding = [[1, None, "ND201", "missing-title", "error", "planted", None]]
-    with sqlite3.connect(cache / CACHE_FILE) as db:
-        db.execute("UPDATE results SET findings = ?", (json.dumps(finding),))
 
 
 def _newsdata(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -149,7 +140,7 @@ def test_another_plugin_version_drops_the_cache(site: Path, repo: Path, tmp_path
     cache = tmp_path / "cache"
     command = ("validate", "raw", "--format", "json", "--cache-dir", str(cache))
     assert _codes_of(_newsdata(*command, cwd=repo)) == ["XY1", "XY901"]
-    _plant(cache)
+    plant_in_cache(cache)
     assert _codes_of(_newsdata(*command, cwd=repo)).count("ND201") == 2  # the cache is used
     install(site, version="1.1.0")
     assert _codes_of(_newsdata(*command, cwd=repo)) == ["XY1", "XY901"]

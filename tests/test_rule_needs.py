@@ -6,23 +6,20 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import inspect
-import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 import newsdata
 import newsdata.rules as rules_package
-from newsdata.check.cache import CACHE_FILE
 from newsdata.check.pipeline import RunOptions, validate
 from newsdata.config import RuleSelection, Settings
 from newsdata.rules import CorpusRule, Rule
 from tests.conftest import TODAY
-from tests.factory import article
+from tests.factory import PLANTED, article, plant_in_cache
 
 SRC = Path(newsdata.__file__).parent
-MARK = "planted in the cache"
+MARK = PLANTED
 
 
 #: A plugin file of test-only rules: one that needs the day, and two corpus rules that say
@@ -105,20 +102,13 @@ def _messages(corpus: Path, cache: Path, settings: Settings) -> list[str]:
     return [d.message for d in report.diagnostics]
 
 
-def _plant(cache: Path) -> None:
-    """A fake finding in every cached result: it shows up only if the cache is used."""
-    finding = [[1, None, "ND201", "missing-title", "error", MARK, None]]
-    with sqlite3.connect(cache / CACHE_FILE) as db:
-        db.execute("UPDATE results SET findings = ?", (json.dumps(finding),))
-
-
 def test_every_rule_that_needs_the_day_is_judged_again_on_cached_files(
     corpus: Path, plugin: Path, tmp_path: Path
 ) -> None:
     cache = tmp_path / "cache"
     in_2013 = _settings(plugin, dt.date(2013, 5, 1))
     assert "old news" not in _messages(corpus, cache, in_2013)
-    _plant(cache)
+    plant_in_cache(cache)
     later = _messages(corpus, cache, _settings(plugin, TODAY))
     assert later.count(MARK) == 3  # every file served from the cache...
     assert later.count("old news") == 3  # ...and judged on the new day
