@@ -42,7 +42,8 @@ from pathlib import Path
 import newsdata
 from newsdata.check.engine import BatchItem, Validator, check_batch
 assert newsdata.__file__.startswith(source), newsdata.__file__
-items = [BatchItem(str(p)) for p in sorted(Path(raw).rglob("*.txt"))[:count]]
+item = getattr(BatchItem, "at", BatchItem)  # (a plain path before the one path type)
+items = [item(str(p)) for p in sorted(Path(raw).rglob("*.txt"))[:count]]
 validator = Validator(defer_volatile=True)
 check_batch(validator, items[:64], signatures=True)  # compiles the regexes, loads numpy, rensa
 gc.disable()

@@ -25,6 +25,7 @@ def parse(
     """Read one raw file's bytes: the record (None if a required part is missing) and findings."""
     from pydantic import ValidationError
 
+    from newsdata.check.discovery import FilePath, Target
     from newsdata.check.engine import Validator
     from newsdata.check.reading import RawFile
 
@@ -32,7 +33,7 @@ def parse(
     from newsdata.diagnostics import Diagnostic
 
     validator = Validator(settings)
-    ctx = validator.context(path, RawFile(size=len(data), data=data))
+    ctx = validator.context(RawFile(size=len(data), data=data), Target(FilePath.at(path, path)))
     findings = sorted(validator.check_context(ctx).findings, key=Diagnostic.sort_key)
     if ctx.doc is None:
         return None, findings

@@ -10,12 +10,11 @@ import enum
 import os
 import stat
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import NamedTuple
 
 from newsdata.errors import PathNotFoundError
 
-__all__ = ["Problem", "Target", "discover", "encodable", "printable"]
+__all__ = ["FilePath", "Problem", "Target", "discover", "encodable", "printable"]
 
 ARTICLE_SUFFIX = ".txt"
 
@@ -30,16 +29,32 @@ class Problem(enum.Enum):
     UNREADABLE = "unreadable"
 
 
-class Target(NamedTuple):
-    """One article path to check: how to show it, where it is, and what stops reading it."""
+class FilePath(NamedTuple):
+    """A file's path, in the three forms a run needs; the one type that names a file from the
+    walk to the report (the run, the index, the cache's keys and a release all take it)."""
 
-    display: str
-    path: str
-    relative: str
+    #: Where the walk found it (through a symlinked corpus folder, say): where it is read, what
+    #: ND110 judges, and whence a release names its source (pipeline.source_path).
+    walked: str
+    #: Its real path (symlinks resolved; a bad link's own path): its identity in a run and in
+    #: the cache, and the corpus index's order.
+    identity: str
+    #: How reports show it: the path as given or walked (relative to the working folder for a
+    #: corpus file that was not named), bytes that are not UTF-8 as `\\xNN` escapes.
+    shown: str
+
+    @classmethod
+    def at(cls, walked: str, identity: str) -> FilePath:
+        """The path as walked, shown as it was given."""
+        return cls(walked, identity, printable(walked))
+
+
+class Target(NamedTuple):
+    """One article file to check: its path, and what stops reading it."""
+
+    file: FilePath
     problem: Problem | None = None
     detail: str = ""
-    #: The file's real path (symlinks resolved): its identity within a run.
-    real: str = ""
 
 
 def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Target]:
@@ -54,7 +69,7 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Target]:
         except OSError as error:  # a folder on the way cannot be searched: say why
             reason = error.strerror or str(error)
             detail = f"cannot reach the file (a folder on its way: {reason})"
-            targets.append(Target(text, text, Path(text).name, Problem.UNREADABLE, detail, text))
+            targets.append(Target(FilePath.at(text, text), Problem.UNREADABLE, detail))
             continue
         if os.path.isdir(text):
             targets.extend(_walk(text))
@@ -62,16 +77,15 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Target]:
             targets.append(_explicit_file(text))
     unique: dict[str, Target] = {}
     for target in targets:
-        unique.setdefault(target.display, target)
+        unique.setdefault(target.file.walked, target)
     return list(unique.values())
 
 
 def _explicit_file(given: str) -> Target:
-    name = Path(given).name
     if os.path.islink(given) and not os.path.exists(given):
         detail = _link_error(given)
-        return Target(given, given, name, Problem.SYMLINK_BROKEN, detail, os.path.abspath(given))
-    return Target(given, given, name, real=os.path.realpath(given))
+        return Target(FilePath.at(given, os.path.abspath(given)), Problem.SYMLINK_BROKEN, detail)
+    return Target(FilePath.at(given, os.path.realpath(given)))
 
 
 def _walk(root: str) -> Iterator[Target]:
@@ -85,7 +99,7 @@ def _walk(root: str) -> Iterator[Target]:
         except OSError as error:
             detail = f"cannot list the folder: {error.strerror or error}"
             real = os.path.join(real_root, relative_dir)
-            yield Target(directory, directory, relative_dir, Problem.UNREADABLE, detail, real)
+            yield Target(FilePath.at(directory, real), Problem.UNREADABLE, detail)
             continue
         subdirs: list[str] = []
         # Joined by hand: os.path.join per entry was a third of the walk on a large corpus.
@@ -116,14 +130,14 @@ def _classify(
         return _classify_symlink(display, real_root, relative, is_article_name)
     if entry.is_dir(follow_symlinks=False):
         if is_article_name:
-            return Target(display, entry.path, relative, Problem.DIRECTORY, "a folder", real)
+            return Target(FilePath.at(display, real), Problem.DIRECTORY, "a folder")
         return None
     if not is_article_name:
         return None
     if entry.is_file(follow_symlinks=False):
-        return Target(display, display, relative, real=real)  # one string for both: memory
+        return Target(FilePath.at(display, real))
     kind = _kind(entry.stat(follow_symlinks=False).st_mode)
-    return Target(display, entry.path, relative, Problem.SPECIAL_FILE, kind, real)
+    return Target(FilePath.at(display, real), Problem.SPECIAL_FILE, kind)
 
 
 def _classify_symlink(
@@ -135,21 +149,21 @@ def _classify_symlink(
     except OSError:
         if not is_article_name:
             return None
-        return Target(display, display, relative, Problem.SYMLINK_BROKEN, _link_error(display), own)
+        return Target(FilePath.at(display, own), Problem.SYMLINK_BROKEN, _link_error(display))
     resolved = os.path.realpath(display)
     inside = resolved == real_root or resolved.startswith(real_root + os.sep)
     if stat.S_ISDIR(status.st_mode):
         # A folder link inside the tree only repeats files the walk reaches anyway.
         if inside:
             return None
-        return Target(display, display, relative, Problem.SYMLINK_OUTSIDE, resolved, own)
+        return Target(FilePath.at(display, own), Problem.SYMLINK_OUTSIDE, resolved)
     if not is_article_name:
         return None
     if not inside:
-        return Target(display, display, relative, Problem.SYMLINK_OUTSIDE, resolved, own)
+        return Target(FilePath.at(display, own), Problem.SYMLINK_OUTSIDE, resolved)
     if not stat.S_ISREG(status.st_mode):
-        return Target(display, display, relative, Problem.SPECIAL_FILE, _kind(status.st_mode), own)
-    return Target(display, display, relative, real=resolved)
+        return Target(FilePath.at(display, own), Problem.SPECIAL_FILE, _kind(status.st_mode))
+    return Target(FilePath.at(display, resolved))
 
 
 def _link_error(path: str) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from newsdata import __version__
-from newsdata.check.discovery import Target, encodable
+from newsdata.check.discovery import FilePath, Target, encodable
 from newsdata.check.rawtext import Document, parse_text
 from newsdata.check.reading import RawFile, decode, read_raw
 from newsdata.check.results import FileResult, WorkerHook
@@ -44,12 +44,16 @@ _R = TypeVar("_R", Rule, CorpusRule)
 
 @dataclass(frozen=True, slots=True)
 class BatchItem:
-    """One file for a worker: where to read it, and what discovery already found wrong."""
+    """One file for a worker: its path, and what discovery already found wrong."""
 
-    path: str
-    target: Target | None = None
+    target: Target
     #: The file's path relative to the data repository, for a hook (see results.FileHook).
     source: str = ""
+
+    @classmethod
+    def at(cls, path: str) -> BatchItem:
+        """A file named by its path alone (its identity, as no run compares it)."""
+        return cls(Target(FilePath.at(path, path)))
 
 
 class Validator:
@@ -98,17 +102,18 @@ class Validator:
         text = json.dumps(material, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    def context(self, display: str, raw: RawFile, target: Target | None = None) -> FileContext:
-        """The rules' view of one file, parsed when its bytes can be read as text."""
+    def context(self, raw: RawFile, target: Target) -> FileContext:
+        """The rules' view of one file, parsed when its bytes can be read as text (its findings
+        carry the path reports show)."""
         ctx = FileContext(
-            path=display,
+            path=target.file.shown,
             raw=raw,
             registry=self.registry,
             today=self.today,
             max_file_size=self.settings.max_file_size,
-            problem=target.problem if target else None,
-            problem_detail=target.detail if target else "",
-            name=target.display if target else display,
+            problem=target.problem,
+            problem_detail=target.detail,
+            name=target.file.walked,
         )
         if raw.data is None or raw.is_blank:
             return ctx
@@ -153,9 +158,9 @@ class Validator:
     def read(self, item: BatchItem) -> RawFile:
         """The bytes of one file found by discovery (nothing for a path it already rejected)."""
         target = item.target
-        if target is not None and target.problem is not None:
+        if target.problem is not None:
             return RawFile(size=0)
-        return read_raw(item.path, self.settings.max_file_size)
+        return read_raw(target.file.walked, self.settings.max_file_size)
 
 
 def _shown(prefixes: Sequence[str]) -> list[str]:
@@ -249,13 +254,13 @@ def check_batch(
         reused = {
             i: digest
             for i, (raw, item) in enumerate(zip(raws, items, strict=True))
-            if (digest := _sha(raw)) is not None and digest in known and encodable(item.path)
+            if (digest := _sha(raw)) is not None
+            and digest in known
+            and encodable(item.target.file.walked)
         }
         if reused:
             return _with_reused(validator, items, raws, reused, signatures=signatures)
-    contexts = [
-        validator.context("", raw, item.target) for raw, item in zip(raws, items, strict=True)
-    ]
+    contexts = [validator.context(raw, item.target) for raw, item in zip(raws, items, strict=True)]
     results = _check_contexts(validator, contexts, signatures=signatures)
     if hook is not None:
         for ctx, result, item in zip(contexts, results, items, strict=True):
@@ -290,7 +295,7 @@ def _with_reused(
 ) -> list[FileResult]:
     """The batch's results: stand-ins for the reused files, the others checked."""
     rest = [i for i in range(len(items)) if i not in reused]
-    contexts = [validator.context("", raws[i], items[i].target) for i in rest]
+    contexts = [validator.context(raws[i], items[i].target) for i in rest]
     checked = dict(
         zip(rest, _check_contexts(validator, contexts, signatures=signatures), strict=True)
     )

@@ -14,20 +14,25 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
+    from newsdata.check.discovery import FilePath
     from newsdata.check.results import FileResult
 
 __all__ = ["CorpusIndex", "IndexEntry"]
 
 
 class IndexEntry(NamedTuple):
-    """One file in the index: how it is shown, its identity in the run, whether it was named,
-    and its facts (every fact of FileResult; its findings are not the corpus rules' concern,
-    and its signature is in CorpusIndex.signatures)."""
+    """One file in the index: its path, whether it was named, and its facts (every fact of
+    FileResult; its findings are not the corpus rules' concern, and its signature is in
+    CorpusIndex.signatures)."""
 
-    display: str
-    order: str
+    file: FilePath
     named: bool
     facts: FileResult
+
+    @property
+    def display(self) -> str:
+        """The path a corpus rule's finding carries (and its message names): file.shown."""
+        return self.file.shown
 
 
 class CorpusIndex:
@@ -44,7 +49,7 @@ class CorpusIndex:
         full: bool,
         signatures: bytearray | None = None,
     ) -> None:
-        order = sorted(range(len(entries)), key=lambda i: entries[i].order)
+        order = sorted(range(len(entries)), key=lambda i: entries[i].file.identity)
         self.entries = [entries[i] for i in order]
         self.full = full
         self.signatures = signatures

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsdata.check.cache import ResultCache, StatKey, stat_key
-from newsdata.check.discovery import Target, discover, printable
+from newsdata.check.discovery import FilePath, Target, discover, printable
 from newsdata.check.engine import BatchItem, Validator, at_severity
 from newsdata.check.index import CorpusIndex, IndexEntry
 from newsdata.check.parallel import default_jobs, run_batches
@@ -46,8 +46,6 @@ class _Unit:
     """One file of the run."""
 
     target: Target
-    display: str
-    order: str
     named: bool
     stat: StatKey | None = None
     result: FileResult | None = None
@@ -55,17 +53,12 @@ class _Unit:
 
 @dataclass(frozen=True)
 class RunFile:
-    """One file of a run: its real path, whether it was named, and what checking it found.
+    """One file of a run: its path, whether it was named, and what checking it found."""
 
-    `path` is the path the walk took to it (through a symlinked corpus folder, say), from which
-    a release names its source.
-    """
-
-    real: str
+    path: FilePath
     named: bool
     stat: StatKey | None
     result: FileResult | None
-    path: str
 
 
 @dataclass(frozen=True)
@@ -130,13 +123,13 @@ def _run(
         _compute(settings, validator, units, options, cache, root)
         corpus = _walked_corpus(units, root / settings.raw)
         if cache is not None and corpus is not None:
-            cache.prune({u.order for u in units}, corpus)
+            cache.prune({u.target.file.identity for u in units}, corpus)
     finally:
         if cache is not None:
             cache.close()
             notes.extend(cache.problems)
     report = _report(validator, units, settings)
-    files = tuple(RunFile(u.order, u.named, u.stat, u.result, u.target.path) for u in units)
+    files = tuple(RunFile(u.target.file, u.named, u.stat, u.result) for u in units)
     return Run(Report.build(report.files, report.diagnostics, notes), files, root)
 
 
@@ -151,19 +144,20 @@ def source_path(path: str, root: Path) -> str:
 
 
 def _units(paths: Sequence[str | os.PathLike[str]], corpus: Path) -> list[_Unit]:
-    named = [_Unit(t, printable(t.display), _order(t), True) for t in discover(paths)]
+    named = [_Unit(t, True) for t in discover(paths)]
     real_corpus = os.path.realpath(corpus)
-    inside = [u for u in named if u.order.startswith(real_corpus + os.sep)]
+    inside = [u for u in named if u.target.file.identity.startswith(real_corpus + os.sep)]
     if not inside or not corpus.is_dir():
         return named
     if any(os.path.realpath(p) == real_corpus for p in paths):
         return named  # the corpus itself was named: every corpus file is already here
-    by_order = {u.order: u for u in named}
+    by_identity = {u.target.file.identity: u for u in named}
     for target in discover([str(corpus)]):
-        order = _order(target)
-        if order not in by_order:
-            by_order[order] = _Unit(target, printable(_shown(target.path)), order, False)
-    return list(by_order.values())
+        file = target.file
+        if file.identity not in by_identity:
+            shown = file._replace(shown=printable(_shown(file.walked)))
+            by_identity[file.identity] = _Unit(target._replace(file=shown), False)
+    return list(by_identity.values())
 
 
 def _empty_folders(paths: Sequence[str | os.PathLike[str]], units: list[_Unit]) -> list[str]:
@@ -175,7 +169,7 @@ def _empty_folders(paths: Sequence[str | os.PathLike[str]], units: list[_Unit]) 
     return [
         folder
         for folder in folders
-        if not any(u.named and u.target.display.startswith(_below(folder)) for u in units)
+        if not any(u.named and u.target.file.walked.startswith(_below(folder)) for u in units)
     ]
 
 
@@ -187,14 +181,9 @@ def _walked_corpus(units: list[_Unit], corpus: Path) -> str | None:
     """The corpus folder's real path (with a trailing separator) when this run walked all of
     it, so that a file of it not seen is gone; else None."""
     inside = os.path.realpath(corpus) + os.sep
-    if corpus.is_dir() and any(u.order.startswith(inside) for u in units):
+    if corpus.is_dir() and any(u.target.file.identity.startswith(inside) for u in units):
         return inside
     return None
-
-
-def _order(target: Target) -> str:
-    """A file's identity in the run: its real path (the link's own path for bad links)."""
-    return target.real or os.path.abspath(target.display)
 
 
 def _shown(path: str) -> str:
@@ -228,18 +217,18 @@ def _from_cache(cache: ResultCache | None, units: list[_Unit], signatures: bool)
     for unit in units:
         if unit.target.problem is None:
             try:
-                unit.stat = stat_key(os.stat(unit.target.path))
+                unit.stat = stat_key(os.stat(unit.target.file.walked))
             except OSError:
                 unit.stat = None
     if cache is None:
         return
-    stats = {u.order: u.stat for u in units if u.stat is not None}
+    stats = {u.target.file.identity: u.stat for u in units if u.stat is not None}
     stored = cache.unchanged(stats)
     for unit in units:
-        result = stored.get(unit.order)
+        result = stored.get(unit.target.file.identity)
         if signatures and result is not None and result.body_hash and result.signature is None:
             result = None  # stored by a run that had no need of it: compute it now
-        unit.result = result
+        unit.result = _found_at(result, unit.target.file)
 
 
 # Fresh results are written to the cache while the workers go on, at least this many at a time
@@ -273,9 +262,9 @@ def _compute(
 
     hook = options.on_checked
     if hook is None:
-        items = [BatchItem(u.target.path, u.target) for u in todo]
+        items = [BatchItem(u.target) for u in todo]
     else:
-        items = [BatchItem(u.target.path, u.target, source_path(u.target.path, root)) for u in todo]
+        items = [BatchItem(u.target, source_path(u.target.file.walked, root)) for u in todo]
     # A file whose times changed but whose content the cache knows (a fresh checkout, a
     # restored CI cache, a renamed or touched file) is read and hashed, not checked again.
     # A hook hears of every file checked, so with one every file is checked.
@@ -299,7 +288,7 @@ def _compute(
         if result.reused:
             reused.append(unit)
         elif cache is not None and unit.stat is not None:
-            fresh.append((unit.order, unit.stat, result))
+            fresh.append((unit.target.file.identity, unit.stat, result))
             if len(fresh) >= store_every:
                 cache.store(fresh)
                 fresh = []
@@ -329,11 +318,19 @@ def _take_reused(reused: list[_Unit], cache: ResultCache, *, signatures: bool) -
             # indexed, on its own (the index takes each file's signature away as it goes).
             result = replace(result)
         taken.add(digest or "")
-        unit.result = result
+        unit.result = _found_at(result, unit.target.file)
         if result is not None and unit.stat is not None:
-            remembered.append((unit.order, unit.stat, result))
+            remembered.append((unit.target.file.identity, unit.stat, result))
     if remembered:
         cache.store(remembered, results=False)
+
+
+def _found_at(result: FileResult | None, file: FilePath) -> FileResult | None:
+    """A stored result with its findings at the file's shown path: the cache keeps findings
+    without one, as the same content may be stored under one path and found under another."""
+    if result is not None and result.findings:
+        result.findings = tuple(replace(d, path=file.shown) for d in result.findings)
+    return result
 
 
 def _report(validator: Validator, units: list[_Unit], settings: Settings) -> Report:
@@ -349,11 +346,10 @@ def _report(validator: Validator, units: list[_Unit], settings: Settings) -> Rep
     signatures = bytearray(b"\xff") * (width * len(checked)) if signed else None
     for row, (unit, result) in enumerate(checked):
         if unit.named:
-            if result.findings:  # most files have none: no generator for them
-                found.extend(replace(d, path=unit.display) for d in result.findings)
+            found.extend(result.findings)
             if judged_today:
-                dated.append((unit.display, result))
-        entries.append(IndexEntry(unit.display, unit.order, unit.named, result))
+                dated.append((unit.target.file.shown, result))
+        entries.append(IndexEntry(unit.target.file, unit.named, result))
         if signatures is not None and result.signature and len(result.signature) == width:
             signatures[row * width : (row + 1) * width] = result.signature
         result.signature = None

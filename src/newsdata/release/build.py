@@ -165,7 +165,7 @@ def _inputs(checked: Run) -> list[Input]:
     found: list[Input] = []
     for file in checked.files:
         result = file.result
-        relative = source_path(file.path, checked.root)
+        relative = source_path(file.path.walked, checked.root)
         if not encodable(relative):
             raise ReleaseRefusedError(
                 f"{printable(relative)}: the file name is not valid UTF-8, so it cannot be a "
