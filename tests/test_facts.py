@@ -35,7 +35,7 @@ class ParagraphCount(CorpusRule):
     def check_corpus(self, index, settings):
         for entry in index.entries:
             said = f"{entry.facts.paragraphs} paragraphs"
-            yield Diagnostic(entry.display, None, None, self.code, self.name, self.severity, said)
+            yield Diagnostic(entry.file.shown, None, None, self.code, self.name, self.severity, said)
 
 
 RULES = [ParagraphCount]

@@ -57,7 +57,7 @@ class SignedBodies(CorpusRule):
     def check_corpus(self, index, settings):
         entry = index.entries[0]
         message = f"signed {index.signatures is not None} under {settings.raw}"
-        yield Diagnostic(entry.display, None, None, self.code, self.name, self.severity, message)
+        yield Diagnostic(entry.file.shown, None, None, self.code, self.name, self.severity, message)
 
 
 class UnsignedBodies(SignedBodies):

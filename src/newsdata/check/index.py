@@ -29,11 +29,6 @@ class IndexEntry(NamedTuple):
     named: bool
     facts: FileResult
 
-    @property
-    def display(self) -> str:
-        """The path a corpus rule's finding carries (and its message names): file.shown."""
-        return self.file.shown
-
 
 class CorpusIndex:
     """All files of a run, in path order, with the grouping rules of full and partial runs.

@@ -51,13 +51,13 @@ class CorpusRule:
         for members in index.groups(key):
             for entry, other in index.reported(members):
                 yield Diagnostic(
-                    entry.display,
+                    entry.file.shown,
                     getattr(entry.facts, line),
                     None,
                     self.code,
                     self.name,
                     self.severity,
-                    message.format(other=other.display, value=getattr(entry.facts, key)),
+                    message.format(other=other.file.shown, value=getattr(entry.facts, key)),
                     hint,
                 )
 
@@ -140,13 +140,13 @@ class NearDuplicateBody(CorpusRule):
         for mine, (score, other) in sorted(best.items()):
             entry = index.entries[mine]
             yield Diagnostic(
-                entry.display,
+                entry.file.shown,
                 entry.facts.body_line,
                 None,
                 self.code,
                 self.name,
                 self.severity,
-                f"the body is {score:.0%} similar to that of {index.entries[other].display}"
+                f"the body is {score:.0%} similar to that of {index.entries[other].file.shown}"
                 " (near-duplicate)",
                 "keep one of the two articles, unless both are meant to be kept",
             )
