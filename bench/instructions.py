@@ -40,10 +40,10 @@ source, raw, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 sys.path.insert(0, source)
 from pathlib import Path
 import newsdata
-from newsdata.check.engine import BatchItem, Validator, check_batch
+from newsdata.check.discovery import Target
+from newsdata.check.engine import Validator, check_batch
 assert newsdata.__file__.startswith(source), newsdata.__file__
-item = getattr(BatchItem, "at", BatchItem)  # (a plain path before the one path type)
-items = [item(str(p)) for p in sorted(Path(raw).rglob("*.txt"))[:count]]
+items = [Target.at(str(p)) for p in sorted(Path(raw).rglob("*.txt"))[:count]]
 validator = Validator(defer_volatile=True)
 check_batch(validator, items[:64], signatures=True)  # compiles the regexes, loads numpy, rensa
 gc.disable()

@@ -175,7 +175,8 @@ def stages(raw: Path, sample: int = 2000) -> dict[str, float]:
     """Microseconds per article for each stage, on one core."""
     import gc
 
-    from newsdata.check.engine import BatchItem, Validator
+    from newsdata.check.discovery import Target
+    from newsdata.check.engine import Validator
     from newsdata.check.similarity import signatures
 
     files = sorted(raw.rglob("*.txt"))[:sample]
@@ -183,12 +184,11 @@ def stages(raw: Path, sample: int = 2000) -> dict[str, float]:
     gc.disable()
     out: dict[str, float] = {}
     start = time.perf_counter()
-    # (BatchItem.at since the one path type; a plain path before)
-    items = [getattr(BatchItem, "at", BatchItem)(str(f)) for f in files]
-    raws = [validator.read(item) for item in items]
+    targets = [Target.at(str(f)) for f in files]
+    raws = [validator.read(target) for target in targets]
     out["read"] = time.perf_counter() - start
     start = time.perf_counter()
-    contexts = [validator.context(r, i.target) for r, i in zip(raws, items, strict=True)]
+    contexts = [validator.context(r, t) for r, t in zip(raws, targets, strict=True)]
     out["decode + parse"] = time.perf_counter() - start
     start = time.perf_counter()
     for ctx in contexts:

@@ -35,7 +35,8 @@ class ParagraphCount(CorpusRule):
     def check_corpus(self, index, settings):
         for entry in index.entries:
             said = f"{entry.facts.paragraphs} paragraphs"
-            yield Diagnostic(entry.file.shown, None, None, self.code, self.name, self.severity, said)
+            shown = entry.file.shown
+            yield Diagnostic(shown, None, None, self.code, self.name, self.severity, said)
 
 
 RULES = [ParagraphCount]

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from newsdata.articles import parse
-from newsdata.check.discovery import printable
-from newsdata.check.engine import BatchItem, Validator
+from newsdata.check.discovery import Target, printable
+from newsdata.check.engine import Validator
 from newsdata.check.pipeline import validate
 from newsdata.check.reading import DEFAULT_MAX_FILE_SIZE, RawFile
 from newsdata.config import Settings
@@ -816,7 +816,7 @@ def findings(source: Source, tmp_path: Path) -> list[Diagnostic]:
         return found
     if isinstance(source, Unread):
         validator = Validator(SETTINGS)
-        context = validator.context(source.raw, BatchItem.at("unread.txt").target)
+        context = validator.context(source.raw, Target.at("unread.txt"))
         return list(validator.check_context(context).findings)
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from newsdata.check.discovery import FilePath
 from newsdata.check.pipeline import RunOptions, run
 from newsdata.check.rawtext import Document
 from newsdata.check.results import FileResult
@@ -52,9 +53,9 @@ class _Seen:
     def start(self, worker: int) -> None:
         self.notes.append(("worker", str(worker), False))
 
-    def on_checked(self, source: str, document: Document | None, result: FileResult) -> None:
+    def on_checked(self, file: FilePath, document: Document | None, result: FileResult) -> None:
         title = document.title.text if document is not None and document.title else None
-        self.notes.append((source, title, result.sha256 is not None))
+        self.notes.append((file.source, title, result.sha256 is not None))
 
     def batch_done(self) -> list[tuple[str, str | None, bool]]:
         done, self.notes = self.notes, []

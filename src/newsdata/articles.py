@@ -25,7 +25,7 @@ def parse(
     """Read one raw file's bytes: the record (None if a required part is missing) and findings."""
     from pydantic import ValidationError
 
-    from newsdata.check.discovery import FilePath, Target
+    from newsdata.check.discovery import Target
     from newsdata.check.engine import Validator
     from newsdata.check.reading import RawFile
 
@@ -33,7 +33,7 @@ def parse(
     from newsdata.diagnostics import Diagnostic
 
     validator = Validator(settings)
-    ctx = validator.context(RawFile(size=len(data), data=data), Target(FilePath.at(path, path)))
+    ctx = validator.context(RawFile(size=len(data), data=data), Target.at(path))
     findings = sorted(validator.check_context(ctx).findings, key=Diagnostic.sort_key)
     if ctx.doc is None:
         return None, findings

@@ -42,6 +42,9 @@ class FilePath(NamedTuple):
     #: How reports show it: the path as given or walked (relative to the working folder for a
     #: corpus file that was not named), bytes that are not UTF-8 as `\\xNN` escapes.
     shown: str
+    #: Relative to the data repository's root, with / separators: set by a run that has a
+    #: hook (pipeline.source_path), a release's `source_path`; else empty.
+    source: str = ""
 
     @classmethod
     def at(cls, walked: str, identity: str) -> FilePath:
@@ -55,6 +58,11 @@ class Target(NamedTuple):
     file: FilePath
     problem: Problem | None = None
     detail: str = ""
+
+    @classmethod
+    def at(cls, path: str) -> Target:
+        """A file named by its path alone (its identity too: no run compares it)."""
+        return cls(FilePath.at(path, path))
 
 
 def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Target]:

@@ -8,13 +8,13 @@ import importlib.metadata
 import json
 import platform
 from collections.abc import Container, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
 from newsdata import __version__
-from newsdata.check.discovery import FilePath, Target, encodable
+from newsdata.check.discovery import Target, encodable
 from newsdata.check.rawtext import Document, parse_text
 from newsdata.check.reading import RawFile, decode, read_raw
 from newsdata.check.results import FileResult, WorkerHook
@@ -29,7 +29,6 @@ from newsdata.urls import article_id
 __all__ = [
     "RULESET_VERSION",
     "VERDICT_LIBRARIES",
-    "BatchItem",
     "Validator",
     "at_severity",
     "check_batch",
@@ -40,20 +39,6 @@ __all__ = [
 RULESET_VERSION = "1"
 
 _R = TypeVar("_R", Rule, CorpusRule)
-
-
-@dataclass(frozen=True, slots=True)
-class BatchItem:
-    """One file for a worker: its path, and what discovery already found wrong."""
-
-    target: Target
-    #: The file's path relative to the data repository, for a hook (see results.FileHook).
-    source: str = ""
-
-    @classmethod
-    def at(cls, path: str) -> BatchItem:
-        """A file named by its path alone (its identity, as no run compares it)."""
-        return cls(Target(FilePath.at(path, path)))
 
 
 class Validator:
@@ -155,9 +140,8 @@ class Validator:
                 found.append(at_severity(diagnostic, severity))
         return found
 
-    def read(self, item: BatchItem) -> RawFile:
+    def read(self, target: Target) -> RawFile:
         """The bytes of one file found by discovery (nothing for a path it already rejected)."""
-        target = item.target
         if target.problem is not None:
             return RawFile(size=0)
         return read_raw(target.file.walked, self.settings.max_file_size)
@@ -233,7 +217,7 @@ def _facts(doc: Document, sha256: str | None) -> FileResult:
 
 def check_batch(
     validator: Validator,
-    items: Sequence[BatchItem],
+    targets: Sequence[Target],
     *,
     signatures: bool,
     hook: WorkerHook | None = None,
@@ -247,24 +231,24 @@ def check_batch(
     Each stage runs over the whole batch before the next (read all, parse all, check all), so
     that each stage's code and data stay in the CPU cache.
     """
-    raws = [validator.read(item) for item in items]
+    raws = [validator.read(target) for target in targets]
     if known and hook is None:
         # (A file name that is not UTF-8 is itself a finding, ND110: such files are always
         # checked, as they are never cached.)
         reused = {
             i: digest
-            for i, (raw, item) in enumerate(zip(raws, items, strict=True))
+            for i, (raw, target) in enumerate(zip(raws, targets, strict=True))
             if (digest := _sha(raw)) is not None
             and digest in known
-            and encodable(item.target.file.walked)
+            and encodable(target.file.walked)
         }
         if reused:
-            return _with_reused(validator, items, raws, reused, signatures=signatures)
-    contexts = [validator.context(raw, item.target) for raw, item in zip(raws, items, strict=True)]
+            return _with_reused(validator, targets, raws, reused, signatures=signatures)
+    contexts = [validator.context(raw, target) for raw, target in zip(raws, targets, strict=True)]
     results = _check_contexts(validator, contexts, signatures=signatures)
     if hook is not None:
-        for ctx, result, item in zip(contexts, results, items, strict=True):
-            hook.on_checked(item.source, ctx.doc, result)
+        for ctx, result, target in zip(contexts, results, targets, strict=True):
+            hook.on_checked(target.file, ctx.doc, result)
     return results
 
 
@@ -287,21 +271,21 @@ def _check_contexts(
 
 def _with_reused(
     validator: Validator,
-    items: Sequence[BatchItem],
+    targets: Sequence[Target],
     raws: list[RawFile],
     reused: dict[int, str],
     *,
     signatures: bool,
 ) -> list[FileResult]:
     """The batch's results: stand-ins for the reused files, the others checked."""
-    rest = [i for i in range(len(items)) if i not in reused]
-    contexts = [validator.context(raws[i], items[i].target) for i in rest]
+    rest = [i for i in range(len(targets)) if i not in reused]
+    contexts = [validator.context(raws[i], targets[i]) for i in rest]
     checked = dict(
         zip(rest, _check_contexts(validator, contexts, signatures=signatures), strict=True)
     )
     return [
         FileResult((), sha256=reused[i], reused=True) if i in reused else checked[i]
-        for i in range(len(items))
+        for i in range(len(targets))
     ]
 
 

@@ -9,12 +9,14 @@ import signal
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from newsdata.check.engine import BatchItem, Validator, check_batch
+from newsdata.check.engine import Validator, check_batch
 from newsdata.check.results import FileHook, FileResult, WorkerHook
 from newsdata.config import Settings
 
 if TYPE_CHECKING:
     from multiprocessing.sharedctypes import Synchronized
+
+    from newsdata.check.discovery import Target
 
 __all__ = [
     "BATCH_SIZE",
@@ -101,7 +103,7 @@ def _initialize(
     gc.disable()  # per-file garbage is acyclic: the collector runs every 64 batches only
 
 
-def _work(items: Sequence[BatchItem]) -> tuple[list[FileResult], object | None]:
+def _work(items: Sequence[Target]) -> tuple[list[FileResult], object | None]:
     assert _WORKER is not None
     validator, signatures, hook, known = _WORKER
     done = _checked(validator, items, signatures=signatures, hook=hook, known=known)
@@ -113,7 +115,7 @@ def _work(items: Sequence[BatchItem]) -> tuple[list[FileResult], object | None]:
 
 def _checked(
     validator: Validator,
-    items: Sequence[BatchItem],
+    items: Sequence[Target],
     *,
     signatures: bool,
     hook: WorkerHook | None,
@@ -125,7 +127,7 @@ def _checked(
 
 
 def _handed_over(
-    done: Iterable[tuple[Sequence[BatchItem], tuple[list[FileResult], object | None]]],
+    done: Iterable[tuple[Sequence[Target], tuple[list[FileResult], object | None]]],
     hook: FileHook | None,
     progress: Callable[[int], None] | None,
 ) -> Iterator[FileResult]:
@@ -159,7 +161,7 @@ def worker_context() -> multiprocessing.context.BaseContext:
 
 def run_batches(
     settings: Settings,
-    items: Sequence[BatchItem],
+    items: Sequence[Target],
     *,
     jobs: int,
     signatures: bool,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from newsdata.check.cache import ResultCache, StatKey, stat_key
 from newsdata.check.discovery import FilePath, Target, discover, printable
-from newsdata.check.engine import BatchItem, Validator, at_severity
+from newsdata.check.engine import Validator, at_severity
 from newsdata.check.index import CorpusIndex, IndexEntry
 from newsdata.check.parallel import default_jobs, run_batches
 from newsdata.check.results import FileHook, FileResult
@@ -116,6 +116,8 @@ def _run(
     validator = Validator(settings, defer_volatile=True)
     root = (options.root or find_root(Path.cwd())).resolve()
     units = _units(paths, root / settings.raw)
+    if options.on_checked is not None:
+        _give_sources(units, root)
     cache, notes = _open_cache(options, root, validator)
     notes += [f"no article file (*.txt) under {folder}" for folder in _empty_folders(paths, units)]
     try:
@@ -141,6 +143,14 @@ def source_path(path: str, root: Path) -> str:
     # is slow, and this runs serially for every file, twice per release.
     relative = path[len(prefix) :] if path.startswith(prefix) else os.path.relpath(path, root)
     return relative.replace(os.sep, "/")
+
+
+def _give_sources(units: list[_Unit], root: Path) -> None:
+    """Each file's path relative to the root, for a hook and a release (made once, here)."""
+    for unit in units:
+        file = unit.target.file
+        source = file._replace(source=source_path(file.walked, root))
+        unit.target = unit.target._replace(file=source)
 
 
 def _units(paths: Sequence[str | os.PathLike[str]], corpus: Path) -> list[_Unit]:
@@ -261,17 +271,13 @@ def _compute(
             progress(done, len(units))
 
     hook = options.on_checked
-    if hook is None:
-        items = [BatchItem(u.target) for u in todo]
-    else:
-        items = [BatchItem(u.target, source_path(u.target.file.walked, root)) for u in todo]
     # A file whose times changed but whose content the cache knows (a fresh checkout, a
     # restored CI cache, a renamed or touched file) is read and hashed, not checked again.
     # A hook hears of every file checked, so with one every file is checked.
     known = cache.known if cache is not None and hook is None else frozenset()
     results = run_batches(
         settings,
-        items,
+        [u.target for u in todo],
         jobs=jobs,
         signatures=signatures,
         hook=hook,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol, get_args, get_type_hints
 from newsdata.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
+    from newsdata.check.discovery import FilePath
     from newsdata.check.rawtext import Document
 
 __all__ = ["FACTS", "FileHook", "FileResult", "WorkerHook", "fact"]
@@ -82,8 +83,8 @@ class WorkerHook(Protocol):
     def start(self, worker: int) -> None:
         """Before the first batch, in a worker process: its number (0, 1, ...)."""
 
-    def on_checked(self, source: str, document: Document | None, result: FileResult) -> None:
-        """One file checked: `source` is its path relative to the data repository."""
+    def on_checked(self, file: FilePath, document: Document | None, result: FileResult) -> None:
+        """One file checked: `file.source` is its path relative to the data repository."""
 
     def batch_done(self) -> object | None:
         """After each batch: what to hand to FileHook.collect (pickled if it crosses)."""

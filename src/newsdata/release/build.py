@@ -19,7 +19,7 @@ from typing import Any
 
 from newsdata.check.discovery import encodable, printable
 from newsdata.check.parallel import default_jobs
-from newsdata.check.pipeline import Run, RunOptions, run, source_path
+from newsdata.check.pipeline import Run, RunOptions, run
 from newsdata.config import Settings
 from newsdata.diagnostics import Report
 from newsdata.errors import (
@@ -165,7 +165,7 @@ def _inputs(checked: Run) -> list[Input]:
     found: list[Input] = []
     for file in checked.files:
         result = file.result
-        relative = source_path(file.path.walked, checked.root)
+        relative = file.path.source
         if not encodable(relative):
             raise ReleaseRefusedError(
                 f"{printable(relative)}: the file name is not valid UTF-8, so it cannot be a "

@@ -33,6 +33,7 @@ from newsdata.release.buffers import (
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from newsdata.check.discovery import FilePath
     from newsdata.check.rawtext import Document
 
 __all__ = ["RecordMaker", "RecordSpool"]
@@ -158,10 +159,10 @@ class RecordMaker:
         if worker < len(self._files):
             self._own = self._files[worker]
 
-    def on_checked(self, source: str, document: Document | None, result: FileResult) -> None:
+    def on_checked(self, file: FilePath, document: Document | None, result: FileResult) -> None:
         """Make the file's record, if it makes one (a file that makes none is found, and
         said why, when the release is written)."""
-        row = _row(document, source, result.sha256)
+        row = _row(document, file.source, result.sha256)
         if row is not None:
             self._rows.append(row)
 
