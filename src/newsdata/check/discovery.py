@@ -142,8 +142,8 @@ def _classify(
         return None
     if not is_article_name:
         return None
-    if entry.is_file(follow_symlinks=False):
-        return Target(FilePath.at(display, real))
+    if entry.is_file(follow_symlinks=False):  # most entries: built here, without FilePath.at
+        return Target(FilePath(display, real, printable(display)))
     kind = _kind(entry.stat(follow_symlinks=False).st_mode)
     return Target(FilePath.at(display, real), Problem.SPECIAL_FILE, kind)
 

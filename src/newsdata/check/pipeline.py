@@ -238,7 +238,9 @@ def _from_cache(cache: ResultCache | None, units: list[_Unit], signatures: bool)
         result = stored.get(unit.target.file.identity)
         if signatures and result is not None and result.body_hash and result.signature is None:
             result = None  # stored by a run that had no need of it: compute it now
-        unit.result = _found_at(result, unit.target.file)
+        if result is not None and result.findings:
+            _found_at(result, unit.target.file)
+        unit.result = result
 
 
 # Fresh results are written to the cache while the workers go on, at least this many at a time
@@ -324,19 +326,19 @@ def _take_reused(reused: list[_Unit], cache: ResultCache, *, signatures: bool) -
             # indexed, on its own (the index takes each file's signature away as it goes).
             result = replace(result)
         taken.add(digest or "")
-        unit.result = _found_at(result, unit.target.file)
+        if result is not None and result.findings:
+            _found_at(result, unit.target.file)
+        unit.result = result
         if result is not None and unit.stat is not None:
             remembered.append((unit.target.file.identity, unit.stat, result))
     if remembered:
         cache.store(remembered, results=False)
 
 
-def _found_at(result: FileResult | None, file: FilePath) -> FileResult | None:
-    """A stored result with its findings at the file's shown path: the cache keeps findings
+def _found_at(result: FileResult, file: FilePath) -> None:
+    """A stored result's findings put at the file's shown path: the cache keeps findings
     without one, as the same content may be stored under one path and found under another."""
-    if result is not None and result.findings:
-        result.findings = tuple(replace(d, path=file.shown) for d in result.findings)
-    return result
+    result.findings = tuple(replace(d, path=file.shown) for d in result.findings)
 
 
 def _report(validator: Validator, units: list[_Unit], settings: Settings) -> Report:
