@@ -353,11 +353,13 @@ def _report(validator: Validator, units: list[_Unit], settings: Settings) -> Rep
     # they are copied: the cache has them already, and the index needs no object per file.
     signatures = bytearray(b"\xff") * (width * len(checked)) if signed else None
     for row, (unit, result) in enumerate(checked):
+        file = unit.target.file
         if unit.named:
-            found.extend(result.findings)
+            if result.findings:  # most files have none
+                found.extend(result.findings)
             if judged_today:
-                dated.append((unit.target.file.shown, result))
-        entries.append(IndexEntry(unit.target.file, unit.named, result))
+                dated.append((file.shown, result))
+        entries.append(IndexEntry(file, unit.named, result))
         if signatures is not None and result.signature and len(result.signature) == width:
             signatures[row * width : (row + 1) * width] = result.signature
         result.signature = None
