@@ -58,7 +58,9 @@ def commit_corpus(repo: Path, articles: int) -> None:
         generate(repo / "raw", articles, copies=False)
     if not (repo / ".git").is_dir():
         git(repo.parent, "init", "-q", "-b", "main", str(repo))
-    git(repo, "checkout", "-q", "main")
+    has_main = ["git", "rev-parse", "--verify", "-q", "main"]
+    if subprocess.run(has_main, cwd=repo, capture_output=True, check=False).returncode == 0:
+        git(repo, "checkout", "-q", "main")  # reused: back from a previous run's branch
     (repo / ".gitignore").write_text(f"dist/\n{CACHE}/\n")
     (repo / "pyproject.toml").write_text(
         '[tool.newsdata]\n[tool.newsdata.dataset]\nname = "bench"\nlicense = "CC0-1.0"\n'
