@@ -37,7 +37,16 @@ from corpus import article, generate, vocabulary
 from validate import BIN, compile_bytecode, measure, spread, warm_page_cache
 
 CACHE = ".newsdata_cache"
-IDENTITY = ["-c", "user.name=bench", "-c", "user.email=bench@example.org"]
+# gc.autoDetach off: git's background gc, started after a large commit, repacks the objects a
+# local clone is copying at that moment ("failed to copy file").
+IDENTITY = [
+    "-c",
+    "user.name=bench",
+    "-c",
+    "user.email=bench@example.org",
+    "-c",
+    "gc.autoDetach=false",
+]
 Run = tuple[float, int, int]
 
 
@@ -69,6 +78,7 @@ def commit_corpus(repo: Path, articles: int) -> None:
     staged = subprocess.run(["git", "diff", "--cached", "--quiet"], cwd=repo, check=False)
     if staged.returncode != 0:
         git(repo, "commit", "-qm", "bench corpus")
+        git(repo, "gc", "-q")  # one pack: each clone copies it instead of N loose objects
 
 
 def make_branch(repo: Path, articles: int) -> None:
