@@ -28,6 +28,7 @@ __all__ = [
     "read_at",
     "record_buckets",
     "record_buffers",
+    "record_row",
     "store_records",
     "text_buffers",
 ]
@@ -64,6 +65,11 @@ _JSON_ESCAPED = re.compile(r'[\x00-\x1f\\"]')  # what json.dumps(ensure_ascii=Fa
 #: One column's Arrow buffers: offsets and UTF-8 data for text; list offsets, offsets and data
 #: for a list of text; the values for a date (days since 1970, int32) or a count (int64).
 ColumnBuffers = tuple[bytes, ...]
+
+
+def record_row(article: object) -> tuple[Any, ...]:
+    """A record's values in RECORD_COLUMNS order (how records travel to the buffers)."""
+    return tuple(getattr(article, name) for name in RECORD_COLUMNS)
 
 
 def record_buckets(files: int) -> int:

@@ -20,6 +20,7 @@ from newsdata.release.buffers import (
     PackedRecords,
     authors_json,
     pack_records,
+    record_row,
     text_buffers,
 )
 from newsdata.release.manifest import arrow_schema
@@ -75,7 +76,7 @@ def record_values(root: Path, paths: Sequence[str]) -> list[tuple[Any, ...]]:
     out: list[tuple[Any, ...]] = []
     for relative in paths:
         article = read_article(root, relative)
-        out.append(tuple(getattr(article, name) for name in RECORD_COLUMNS))
+        out.append(record_row(article))
     return out
 
 

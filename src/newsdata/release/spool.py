@@ -22,11 +22,11 @@ from newsdata.check.results import FileResult
 from newsdata.errors import ReleaseError
 from newsdata.release.buffers import (
     MAX_TEXT_BYTES,
-    RECORD_COLUMNS,
     PackedRecords,
     pack_records,
     read_at,
     record_buckets,
+    record_row,
     store_records,
 )
 
@@ -185,4 +185,4 @@ def _row(document: Document | None, source: str, sha256: str | None) -> tuple[An
         article = record(document, source, sha256)
     except (ValueError, ValidationError):
         return None
-    return tuple(getattr(article, name) for name in RECORD_COLUMNS)
+    return record_row(article)
