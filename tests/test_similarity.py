@@ -96,20 +96,20 @@ def test_empty_bodies_match_nothing() -> None:
 
 def _reference_pairs(matrix: np.ndarray) -> list[list[int]]:
     """LSH candidates by the definition: rows sharing a band's key; a bucket of more than
-    _MAX_BUCKET rows pairs each with its first row only; rows of all 0xFF match nothing."""
-    from newsdata.check.similarity import _BANDS, _MAX_BUCKET
+    MAX_BUCKET rows pairs each with its first row only; rows of all 0xFF match nothing."""
+    from newsdata.check.similarity import BANDS, MAX_BUCKET
 
     valid = [i for i in range(len(matrix)) if not (matrix[i] == 0xFFFFFFFF).all()]
     found: set[tuple[int, int]] = set()
-    width = matrix.shape[1] // _BANDS
-    for band in range(_BANDS):
+    width = matrix.shape[1] // BANDS
+    for band in range(BANDS):
         buckets: dict[bytes, list[int]] = {}
         for row in valid:
             buckets.setdefault(matrix[row, band * width : (band + 1) * width].tobytes(), []).append(
                 row
             )
         for rows in buckets.values():
-            if len(rows) > _MAX_BUCKET:
+            if len(rows) > MAX_BUCKET:
                 found.update((rows[0], other) for other in rows[1:])
             else:
                 found.update((a, b) for n, a in enumerate(rows) for b in rows[n + 1 :])
@@ -119,10 +119,10 @@ def _reference_pairs(matrix: np.ndarray) -> list[list[int]]:
 @given(st.integers(0, 2**32 - 1), st.integers(2, 90), st.integers(1, 3))
 @settings(max_examples=60, deadline=None)
 def test_candidate_pairs_follow_the_banding_definition(seed: int, rows: int, alphabet: int) -> None:
-    # A tiny alphabet makes band keys collide often; some seeds give buckets over _MAX_BUCKET.
+    # A tiny alphabet makes band keys collide often; some seeds give buckets over MAX_BUCKET.
     rng = np.random.default_rng(seed)
     matrix = rng.integers(0, alphabet + 1, size=(rows, NUM_PERM)).astype(np.uint32)
     matrix[rng.integers(0, rows)] = 0xFFFFFFFF  # a row without a signature
     if rows > 70:
-        matrix[: rows // 2] = matrix[0]  # one bucket far over _MAX_BUCKET in every band
+        matrix[: rows // 2] = matrix[0]  # one bucket far over MAX_BUCKET in every band
     assert candidate_pairs(matrix).tolist() == _reference_pairs(matrix)

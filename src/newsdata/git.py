@@ -1,10 +1,20 @@
-"""How newsdata asks git about the user's repository: read-only, taking no lock."""
+"""How newsdata asks git about the user's repository: read-only, taking no lock.
+
+Besides the command line (`git_command`), the state of the corpus folder as git knows it
+(`corpus_state`): the tree it has in HEAD, which of its files differ from that tree in the
+working tree, and each tracked file's blob id. The stored corpus index (check/stored.py) keys
+on these, so that a run learns what changed without reading what did not.
+"""
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["git_command"]
+__all__ = ["CorpusState", "corpus_state", "git_command", "git_output", "tree_changes"]
 
 
 def git_command(root: Path, *args: str) -> list[str]:
@@ -15,3 +25,157 @@ def git_command(root: Path, *args: str) -> list[str]:
     the user's repository locked (`git mv` and `git commit` then fail until it is deleted).
     """
     return ["git", "--no-optional-locks", "-C", str(root), *args]
+
+
+def git_output(root: Path, *args: str) -> bytes | None:
+    """What a read-only git query prints, or None when git is missing or the query fails."""
+    try:
+        done = subprocess.run(
+            git_command(root, *args),
+            capture_output=True,
+            check=False,
+            timeout=300,
+            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def _names(output: bytes) -> list[str]:
+    return [os.fsdecode(name) for name in output.split(b"\0") if name]
+
+
+@dataclass(frozen=True)
+class CorpusState:
+    """The corpus folder as git sees it now.
+
+    `tree` is the corpus folder's tree in HEAD; `changed` the files under it (relative to it,
+    with / separators) whose working-tree state differs from that tree: modified, staged,
+    deleted, untracked or ignored. Every other file there holds exactly its blob in `tree`.
+    """
+
+    top: Path
+    prefix: str  # the corpus folder relative to `top`, with / separators and a trailing /
+    tree: str
+    changed: frozenset[str]
+
+    def blobs(self) -> dict[str, str] | None:
+        """The blob id of every file of `tree` (relative to the corpus), or None on failure."""
+        output = git_output(self.top, "ls-tree", "-r", "-z", "--full-tree", self.tree)
+        if output is None:
+            return None
+        found: dict[str, str] = {}
+        for entry in output.split(b"\0"):
+            if not entry:
+                continue
+            info, _, name = entry.partition(b"\t")
+            mode, kind, blob = info.split(b" ")
+            if kind == b"blob" and mode in (b"100644", b"100755"):
+                found[os.fsdecode(name)] = blob.decode("ascii")
+        return found
+
+
+def corpus_state(corpus: Path) -> CorpusState | None:
+    """The corpus folder's state in its git repository, or None when git cannot vouch for the
+    files' bytes: no repository, no commit, the folder not in HEAD (or reached through a link),
+    or a repository that converts content between its blobs and the working tree (line
+    endings, filters, encodings: then a blob id does not name the bytes on disk)."""
+    real = os.path.realpath(corpus)
+    output = git_output(Path(real), "rev-parse", "--show-toplevel")
+    if output is None:
+        return None
+    top = Path(os.fsdecode(output.strip()))
+    relative = os.path.relpath(real, top)
+    if relative.startswith("..") or _converts(top):
+        return None
+    prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
+    tree = git_output(top, "rev-parse", "--verify", "-q", f"HEAD:{prefix}")
+    if tree is None:
+        return None
+    status = git_output(
+        top,
+        "status",
+        "--porcelain=v1",
+        "-z",
+        "--no-renames",
+        "--untracked-files=all",
+        "--ignored=matching",
+        "--",
+        prefix or ".",
+    )
+    if status is None:
+        return None
+    changed = frozenset(
+        name[3:].removeprefix(prefix) for name in _names(status) if name[3:].startswith(prefix)
+    )
+    return CorpusState(top, prefix, tree.strip().decode("ascii"), changed)
+
+
+def tree_changes(top: Path, old: str, new: str) -> dict[str, str | None] | None:
+    """The files that differ between two trees: each one's blob in `new` (None: not there).
+    None when `old` is not a tree of this repository (another repository's, or history since
+    rewritten)."""
+    if git_output(top, "cat-file", "-e", f"{old}^{{tree}}") is None:
+        return None
+    output = git_output(top, "diff-tree", "-r", "-z", "--no-renames", old, new)
+    if output is None:
+        return None
+    fields = output.split(b"\0")
+    changes: dict[str, str | None] = {}
+    for info, name in zip(fields[0::2], fields[1::2], strict=False):
+        # ":old-mode new-mode old-blob new-blob status"
+        parts = info.split(b" ")
+        if len(parts) != 5:
+            continue
+        new_mode, new_blob = parts[1], parts[3].decode("ascii")
+        regular = new_mode in (b"100644", b"100755")
+        changes[os.fsdecode(name)] = new_blob if regular else None
+    return changes
+
+
+#: The attributes that make git convert content between a blob and the working tree.
+_CONVERTING = {"text", "eol", "crlf", "filter", "ident", "working-tree-encoding"}
+_ATTRIBUTE = re.compile(r"^[-!]?([A-Za-z0-9_.-]+)")
+
+
+def _converts(top: Path) -> bool:
+    """Whether git may convert this repository's files on checkout or commit: core.autocrlf
+    or core.eol=crlf set, or an attributes file that names a converting attribute (checked
+    conservatively: any such attribute on any pattern)."""
+    config = git_output(top, "config", "--get-regexp", r"^core\.(autocrlf|eol|attributesfile)$")
+    files: list[Path] = []
+    for line in (config or b"").decode("utf-8", "replace").splitlines():
+        name, _, value = line.partition(" ")
+        if name == "core.autocrlf" and value.lower() in ("true", "input", "yes", "on", "1"):
+            return True
+        if name == "core.eol" and value.lower() == "crlf":
+            return True
+        if name == "core.attributesfile":
+            files.append(Path(value).expanduser())
+    info = git_output(top, "rev-parse", "--git-path", "info/attributes")
+    if info is not None:
+        files.append(top / os.fsdecode(info.strip()))
+    xdg = os.environ.get("XDG_CONFIG_HOME")
+    home = Path(xdg) if xdg else Path("~/.config").expanduser()
+    files += [home / "git" / "attributes", Path("/etc/gitattributes")]
+    tracked = git_output(top, "ls-files", "-z", "--", ":(glob)**/.gitattributes")
+    files += [top / name for name in _names(tracked or b"")]
+    files += [top / ".gitattributes"]
+    return any(_names_converting(path) for path in files)
+
+
+def _names_converting(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    for line in text.splitlines():
+        words = line.split()
+        if not words or words[0].startswith("#"):
+            continue
+        for word in words[1:]:
+            match = _ATTRIBUTE.match(word)
+            if match and match.group(1).split("=")[0] in _CONVERTING:
+                return True
+    return False

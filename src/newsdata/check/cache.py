@@ -15,19 +15,21 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Container, Sequence
 from contextlib import suppress
+from dataclasses import replace
 from pathlib import Path
 
 from newsdata.check.discovery import encodable
 from newsdata.check.results import FACTS, FileResult
+from newsdata.check.stored import SCHEMA, StoredIndex
 from newsdata.diagnostics import Diagnostic, Severity
 from newsdata.errors import CacheError
 
-__all__ = ["CACHE_FILE", "ResultCache", "StatKey", "stat_key"]
+__all__ = ["CACHE_FILE", "ResultCache", "StatKey", "StoredDigests", "stat_key"]
 
 CACHE_FILE = "validate.sqlite3"
-_FORMAT = "newsdata-cache-3"
+_FORMAT = "newsdata-cache-4"
 _CACHE_KIB = 64 * 1024  # SQLite page cache of the connection
 StatKey = tuple[int, int, int, int]
 
@@ -47,7 +49,7 @@ class ResultCache:
         #: Problems met while reading or writing (the run goes on without the cache).
         self.problems: list[str] = []
         #: The content hashes the cache holds results for (filled by `unchanged`).
-        self.known: frozenset[str] = frozenset()
+        self.known: Container[str] = frozenset()
         self._spare: dict[object, Sequence[object]] = {}  # rows by content hash, see unchanged
         self._stored: list[tuple[str, str]] = []  # (path, content hash) of every file row
         self._writable = True  # until a write fails: one warning, not one per batch
@@ -68,7 +70,8 @@ class ResultCache:
         try:
             db = self._connect()
             try:
-                ours = self._meta(db) == {"format": _FORMAT, "key": self.key}
+                meta = self._meta(db)
+                ours = (meta.get("format"), meta.get("key")) == (_FORMAT, self.key)
             except sqlite3.Error:
                 db.close()
                 raise
@@ -140,9 +143,37 @@ class ResultCache:
             db.execute(
                 f"CREATE TABLE results (sha256 TEXT PRIMARY KEY, findings TEXT, {_FACT_COLUMNS})"
             )
+            for statement in SCHEMA:
+                db.execute(statement)
             db.executemany(
                 "INSERT INTO meta VALUES (?, ?)", [("format", _FORMAT), ("key", self.key)]
             )
+
+    def stored(self) -> StoredIndex:
+        """The corpus index kept in this database (check/stored.py)."""
+        return StoredIndex(self._db)
+
+    def unchanged_at(self, stats: dict[str, StatKey]) -> dict[str, FileResult]:
+        """`unchanged` for a few files: their rows looked up, not every row read."""
+        found: dict[str, FileResult] = {}
+        paths = list(stats)
+        try:
+            for start in range(0, len(paths), _QUERY_PARAMETERS):
+                part = paths[start : start + _QUERY_PARAMETERS]
+                marks = ",".join("?" * len(part))
+                query = f"SELECT * FROM files WHERE path IN ({marks})"  # placeholders only
+                rows = self._db.execute(query, part)
+                digests = {row[0]: row[5] for row in rows if stats[row[0]] == row[1:5]}
+                results = self.results_for(sorted(set(digests.values())))
+                found.update(
+                    (path, replace(results[digest]))
+                    for path, digest in digests.items()
+                    if digest in results
+                )
+        except (sqlite3.Error, IndexError) as error:
+            self._unreadable(error)
+            return {}
+        return found
 
     def unchanged(self, stats: dict[str, StatKey]) -> dict[str, FileResult]:
         """Stored results of the files whose stat key is unchanged since they were stored."""
@@ -209,7 +240,8 @@ class ResultCache:
         gone = [path for path, _ in self._stored if path.startswith(inside) and path not in seen]
         elsewhere = {digest for path, digest in self._stored if not path.startswith(inside)}
         unreferenced = sum(1 for digest in self._spare if digest not in elsewhere)
-        if len(gone) + unreferenced < max(PRUNE_AT_LEAST, len(self.known) // 20):
+        stored = len(self.known) if isinstance(self.known, frozenset) else 0
+        if len(gone) + unreferenced < max(PRUNE_AT_LEAST, stored // 20):
             return
         if not self._writable:
             return
@@ -217,7 +249,8 @@ class ResultCache:
             with self._db:
                 self._db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in gone])
                 self._db.execute(
-                    "DELETE FROM results WHERE sha256 NOT IN (SELECT sha256 FROM files)"
+                    "DELETE FROM results WHERE sha256 NOT IN (SELECT sha256 FROM files) "
+                    "AND sha256 NOT IN (SELECT sha256 FROM corpus)"
                 )
         except sqlite3.Error as error:
             self._unwritable(error, "not pruned")
@@ -363,3 +396,27 @@ def _str(value: object) -> str:
     if not isinstance(value, str):
         raise TypeError("expected a string")
     return value
+
+
+class StoredDigests:
+    """The content hashes the cache holds results for, asked of its database one at a time:
+    for a run over a few files, which should not load every hash. Each process (a worker
+    too) opens its own read-only connection."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        self._pid = 0
+
+    def __contains__(self, digest: object) -> bool:
+        if self._db is None or self._pid != os.getpid():
+            self._db = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, timeout=30)
+            self._pid = os.getpid()
+        try:
+            query = "SELECT 1 FROM results WHERE sha256 = ? LIMIT 1"
+            return self._db.execute(query, (digest,)).fetchone() is not None
+        except sqlite3.Error:
+            return False  # checked afresh instead
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"path": self.path, "_db": None, "_pid": 0}

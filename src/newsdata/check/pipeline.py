@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from newsdata.check import partial
 from newsdata.check.cache import ResultCache, StatKey, stat_key
 from newsdata.check.discovery import FilePath, Target, discover, printable
 from newsdata.check.engine import Validator, at_severity
@@ -39,6 +40,9 @@ class RunOptions:
     #: The check stage's outward seam: told of every file checked afresh, with its parsed
     #: document, in the process that checked it (results.FileHook; a release's record writer).
     on_checked: FileHook | None = field(default=None, compare=False)
+    #: Walk the whole corpus to compare the files named with it, even where the stored
+    #: corpus index could serve (check/partial.py): the plain way, for reference.
+    walk: bool = False
 
 
 @dataclass(slots=True)
@@ -110,29 +114,98 @@ def _run(
     paths: Sequence[str | os.PathLike[str]],
     settings: Settings | None,
     options: RunOptions | None,
+    earlier: Sequence[str] = (),
 ) -> Run:
     settings = settings or Settings()
     options = options or RunOptions()
     validator = Validator(settings, defer_volatile=True)
     root = (options.root or find_root(Path.cwd())).resolve()
-    units = _units(paths, root / settings.raw)
+    corpus = root / settings.raw
+    named = [_Unit(t, True) for t in discover(paths)]
+    cache, notes = _open_cache(options, root, validator)
+    notes[:0] = earlier
+    delta = None
+    if cache is not None and _by_neighbourhood(paths, named, corpus, validator, options):
+        delta, note = partial.delta(corpus, cache)
+        notes += [note] if note else []
+    units = _with_corpus(paths, named, corpus) if delta is None else _with_delta(named, delta)
     if options.on_checked is not None:
         _give_sources(units, root)
-    cache, notes = _open_cache(options, root, validator)
     notes += [f"no article file (*.txt) under {folder}" for folder in _empty_folders(paths, units)]
     try:
-        _from_cache(cache, units, _needs_signatures(validator, units))
-        _compute(settings, validator, units, options, cache, root)
-        corpus = _walked_corpus(units, root / settings.raw)
-        if cache is not None and corpus is not None:
-            cache.prune({u.target.file.identity for u in units}, corpus)
+        signatures = _needs_signatures(validator, units, compared=delta is not None)
+        if delta is not None and cache is not None:
+            _unread(delta, units, cache, signatures)
+        _from_cache(cache, units, signatures, few=delta is not None)
+        _compute(settings, validator, units, options, cache, signatures)
+        if delta is not None and cache is not None:
+            neighbours = _neighbours(delta, units, cache, signatures)
+            if neighbours is None:  # a stored result is missing: the index is not trusted
+                cache.close()
+                note = "the stored corpus index lacks results it names: not used, rebuilt"
+                return _run(paths, settings, replace(options, walk=True), [*notes, note])
+            units += neighbours
+        report, index = _report(validator, units, settings)
+        walked = _walked_corpus(units, corpus) if delta is None else None
+        if cache is not None and walked is not None:
+            cache.prune({u.target.file.identity for u in units}, walked)
+            if options.on_checked is None and (problem := partial.store(cache, index, corpus)):
+                notes.append(problem)
     finally:
         if cache is not None:
             cache.close()
             notes.extend(cache.problems)
-    report = _report(validator, units, settings)
     files = tuple(RunFile(u.target.file, u.named, u.stat, u.result) for u in units)
     return Run(Report.build(report.files, report.diagnostics, notes), files, root)
+
+
+def _by_neighbourhood(
+    paths: Sequence[str | os.PathLike[str]],
+    named: list[_Unit],
+    corpus: Path,
+    validator: Validator,
+    options: RunOptions,
+) -> bool:
+    """Whether this run may compare the files named with the corpus through the stored
+    index (check/partial.py) rather than a walk: some lie in the corpus, the corpus itself
+    was not named, and every corpus rule judges a file by the files sharing a key with it."""
+    if options.walk or options.on_checked is not None or not corpus.is_dir():
+        return False
+    real = os.path.realpath(corpus)
+    if any(os.path.realpath(p) == real for p in paths):
+        return False
+    if not any(u.target.file.identity.startswith(real + os.sep) for u in named):
+        return False
+    return all(rule.neighbourhood for rule, _ in validator.corpus_rules)
+
+
+def _with_delta(named: list[_Unit], delta: partial.Delta) -> list[_Unit]:
+    """The files named, and those changed since the stored index was made."""
+    skip = {u.target.file.identity for u in named}
+    return named + [_Unit(t, False) for t in delta.changed_files(skip)]
+
+
+def _unread(delta: partial.Delta, units: list[_Unit], cache: ResultCache, signed: bool) -> None:
+    """The stored results of the files git vouches for, taken without reading them."""
+    stored = delta.unread([u.target for u in units], cache)
+    for unit in units:
+        result = stored.get(unit.target.file.identity)
+        if result is None or (signed and result.body_hash and result.signature is None):
+            continue
+        if result.findings:
+            _found_at(result, unit.target.file)
+        unit.result = result
+
+
+def _neighbours(
+    delta: partial.Delta, units: list[_Unit], cache: ResultCache, signed: bool
+) -> list[_Unit] | None:
+    named = [u.result for u in units if u.named and u.result is not None]
+    skip = {u.target.file.identity for u in units}
+    found = delta.neighbours(named, skip, cache, signed)
+    if found is None:
+        return None
+    return [_Unit(n.target, False, result=n.result) for n in found]
 
 
 def source_path(path: str, root: Path) -> str:
@@ -153,8 +226,10 @@ def _give_sources(units: list[_Unit], root: Path) -> None:
         unit.target = unit.target._replace(file=source)
 
 
-def _units(paths: Sequence[str | os.PathLike[str]], corpus: Path) -> list[_Unit]:
-    named = [_Unit(t, True) for t in discover(paths)]
+def _with_corpus(
+    paths: Sequence[str | os.PathLike[str]], named: list[_Unit], corpus: Path
+) -> list[_Unit]:
+    """The files named and, when some lie in the corpus, every other file of it (walked)."""
     real_corpus = os.path.realpath(corpus)
     inside = [u for u in named if u.target.file.identity.startswith(real_corpus + os.sep)]
     if not inside or not corpus.is_dir():
@@ -215,15 +290,21 @@ def _open_cache(
         return None, [str(error)]
 
 
-def _needs_signatures(validator: Validator, units: list[_Unit]) -> bool:
+def _needs_signatures(validator: Validator, units: list[_Unit], *, compared: bool) -> bool:
     """Whether this run compares bodies for near-duplicates (a single file has nothing to be
-    compared with, so it skips the signature, and numpy with it)."""
-    return len(units) > 1 and any(
+    compared with, so it skips the signature, and numpy with it; `compared`: the files are
+    compared with a stored corpus)."""
+    return (compared or len(units) > 1) and any(
         Needs.SIGNATURES in rule.needs for rule, _ in validator.corpus_rules
     )
 
 
-def _from_cache(cache: ResultCache | None, units: list[_Unit], signatures: bool) -> None:
+def _from_cache(
+    cache: ResultCache | None, units: list[_Unit], signatures: bool, *, few: bool
+) -> None:
+    """Stored results of the files (yet without one) whose stat key is unchanged; `few`: look
+    up their rows rather than read every row."""
+    units = [u for u in units if u.result is None]
     for unit in units:
         if unit.target.problem is None:
             try:
@@ -233,7 +314,7 @@ def _from_cache(cache: ResultCache | None, units: list[_Unit], signatures: bool)
     if cache is None:
         return
     stats = {u.target.file.identity: u.stat for u in units if u.stat is not None}
-    stored = cache.unchanged(stats)
+    stored = cache.unchanged_at(stats) if few else cache.unchanged(stats)
     for unit in units:
         result = stored.get(unit.target.file.identity)
         if signatures and result is not None and result.body_hash and result.signature is None:
@@ -256,12 +337,11 @@ def _compute(
     units: list[_Unit],
     options: RunOptions,
     cache: ResultCache | None,
-    root: Path,
+    signatures: bool,
 ) -> None:
     todo = [u for u in units if u.result is None]
     if not todo:
         return
-    signatures = _needs_signatures(validator, units)
     jobs = options.jobs or default_jobs()
     done = len(units) - len(todo)
     progress = options.progress
@@ -306,7 +386,7 @@ def _compute(
         _take_reused(reused, cache, signatures=signatures)
         if any(u.result is None for u in reused):
             cache.known = frozenset()  # what is left is checked in full
-            _compute(settings, validator, units, options, cache, root)
+            _compute(settings, validator, units, options, cache, signatures)
 
 
 def _take_reused(reused: list[_Unit], cache: ResultCache, *, signatures: bool) -> None:
@@ -341,7 +421,9 @@ def _found_at(result: FileResult, file: FilePath) -> None:
     result.findings = tuple(replace(d, path=file.shown) for d in result.findings)
 
 
-def _report(validator: Validator, units: list[_Unit], settings: Settings) -> Report:
+def _report(
+    validator: Validator, units: list[_Unit], settings: Settings
+) -> tuple[Report, CorpusIndex]:
     found: list[Diagnostic] = []
     entries: list[IndexEntry] = []
     checked = [(u, r) for u in units if (r := u.result) is not None]
@@ -369,4 +451,4 @@ def _report(validator: Validator, units: list[_Unit], settings: Settings) -> Rep
     for rule, severity in validator.corpus_rules:
         for diagnostic in rule.check_corpus(index, settings):
             found.append(at_severity(diagnostic, severity))
-    return Report.build(files=sum(1 for u in units if u.named), diagnostics=found)
+    return Report.build(files=sum(1 for u in units if u.named), diagnostics=found), index

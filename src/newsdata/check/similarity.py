@@ -32,13 +32,17 @@ if TYPE_CHECKING:
     from newsdata.check.index import CorpusIndex
 
 __all__ = [
+    "BANDS",
+    "MAX_BUCKET",
     "NUM_PERM",
     "SHINGLE_SIZE",
     "SIGNATURE_BYTES",
+    "band_keys",
     "candidate_pairs",
     "estimated_jaccard",
     "rensa_used",
     "signatures",
+    "signed_rows",
     "similar_pairs",
     "word_hashes",
 ]
@@ -48,10 +52,11 @@ SIGNATURE_BYTES = NUM_PERM * 4  # a signature's bytes: NUM_PERM little-endian ui
 SHINGLE_SIZE = 5
 # 32 bands of 4 rows (a band is two 64-bit words): a pair at Jaccard 0.8 is a candidate with
 # p > 0.99.
-_BANDS = 32
+BANDS = 32
 _SEED = 20131006
 _MAX_VOCABULARY = 300_000
-_MAX_BUCKET = 64  # an LSH bucket larger than this pairs each member with its first only
+#: An LSH bucket larger than this pairs each member with its first only.
+MAX_BUCKET = 64
 _SPACED_WORD = re.compile(rb"[^\x00-\x20]+")
 _TOKEN = re.compile(f"[{UNSPACED_CLASS}]|[^\\s{UNSPACED_CLASS}]+")
 
@@ -267,17 +272,14 @@ def candidate_pairs(matrix: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
     import numpy as np
 
     empty = np.zeros((0, 2), dtype=np.int64)
-    valid = ~(matrix == np.iinfo(np.uint32).max).all(axis=1)
-    rows = np.flatnonzero(valid)
+    rows = signed_rows(matrix)
     if len(rows) < 2:
         return empty
     sub = matrix[rows] if len(rows) < len(matrix) else matrix
-    # Two 32-bit values side by side read as one 64-bit value: a band of four is two of them.
-    pairs64 = np.ascontiguousarray(sub).view(np.uint64)
-    multiplier = np.uint64(_MULTIPLIER)
+    every_key = band_keys(sub)
     found: list[npt.NDArray[np.int64]] = []
-    for band in range(_BANDS):
-        keys = pairs64[:, 2 * band] * multiplier + pairs64[:, 2 * band + 1]
+    for band in range(BANDS):
+        keys = every_key[:, band]
         order = np.argsort(keys)  # members of a bucket are sorted below: stability not needed
         ordered = keys[order]
         boundary = np.concatenate(([True], ordered[1:] != ordered[:-1]))
@@ -296,10 +298,28 @@ def candidate_pairs(matrix: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
     return np.asarray(rows[np.unique(np.concatenate(found), axis=0)], dtype=np.int64)
 
 
+def band_keys(matrix: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint64]:
+    """Each row's LSH band keys (one column a band): rows sharing a key in a band are
+    near-duplicate candidates. The stored corpus index keeps them (check/stored.py)."""
+    import numpy as np
+
+    # Two 32-bit values side by side read as one 64-bit value: a band of four is two of them.
+    pairs64 = np.ascontiguousarray(matrix).view(np.uint64)
+    keys: npt.NDArray[np.uint64] = pairs64[:, 0::2] * np.uint64(_MULTIPLIER) + pairs64[:, 1::2]
+    return keys
+
+
+def signed_rows(matrix: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
+    """The rows that hold a signature (a row of the maximum value is a body without one)."""
+    import numpy as np
+
+    return np.flatnonzero(~(matrix == np.iinfo(np.uint32).max).all(axis=1))
+
+
 def _bucket_pairs(bucket: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     import numpy as np
 
-    if len(bucket) > _MAX_BUCKET:
+    if len(bucket) > MAX_BUCKET:
         return np.stack([np.full(len(bucket) - 1, bucket[0]), bucket[1:]], axis=1)
     i, j = np.triu_indices(len(bucket), k=1)
     return np.stack([bucket[i], bucket[j]], axis=1)

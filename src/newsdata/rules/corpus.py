@@ -38,6 +38,11 @@ class CorpusRule:
     #: Beyond the index's per-file facts: Needs.SIGNATURES, if the rule compares bodies' MinHash
     #: signatures (a run computes them only when an enabled rule needs them).
     needs: ClassVar[Needs] = Needs(0)
+    #: True when the rule's findings on a file depend only on the files that share its
+    #: article id, body hash or an LSH band key with it: a run over a few files of a large
+    #: corpus then gives it just those (check/partial.py). A rule that needs the whole corpus
+    #: (a count, say) keeps the default, and such runs walk the corpus for it.
+    neighbourhood: ClassVar[bool] = False
 
     def check_corpus(self, index: CorpusIndex, settings: Settings) -> Iterable[Diagnostic]:
         """The findings of this rule across the run (reading its own settings, if any)."""
@@ -74,6 +79,7 @@ class DuplicateUrl(CorpusRule):
     code = "ND901"
     name = "duplicate-url"
     severity = Severity.ERROR
+    neighbourhood = True
 
     def check_corpus(self, index: CorpusIndex, settings: Settings) -> Iterator[Diagnostic]:
         return self._duplicates(
@@ -96,6 +102,7 @@ class DuplicateBody(CorpusRule):
     code = "ND902"
     name = "duplicate-body"
     severity = Severity.ERROR
+    neighbourhood = True
 
     def check_corpus(self, index: CorpusIndex, settings: Settings) -> Iterator[Diagnostic]:
         return self._duplicates(
@@ -123,6 +130,7 @@ class NearDuplicateBody(CorpusRule):
     name = "near-duplicate-body"
     severity = Severity.WARNING
     needs = Needs.SIGNATURES
+    neighbourhood = True
 
     def check_corpus(self, index: CorpusIndex, settings: Settings) -> Iterator[Diagnostic]:
         from newsdata.check.similarity import similar_pairs

@@ -1,0 +1,237 @@
+"""A run over a few files of a large corpus: the stored corpus index instead of the walk.
+
+When the files named lie in the corpus (a pull request's), they are compared with all of it.
+Walking, reading or loading the whole corpus for that costs what the corpus holds; this costs
+what changed. git says what differs from the state the stored index describes (check/stored.py):
+the files changed since its tree (a tree diff), and those git's status lists (`Delta`). Only
+they, and the files named, are checked; a named file git vouches for (the blob in HEAD is one
+the index knows) is not even read. Then the stored files that share an article id, a body
+hash or an LSH band key with a named file (its neighbourhood) join the run with their stored
+facts, and the corpus rules, given the named files, the changed ones and that neighbourhood,
+find exactly what they would find in the whole corpus: every member of every group and
+bucket a named file belongs to is there (tests/test_partial.py compares the two).
+
+Outside git, with rule plugins whose corpus rules need the whole corpus, or without a stored
+index that matches the repository, the run walks the corpus instead (and a run that walks all
+of it stores the index anew: `store`).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from newsdata.check.cache import ResultCache, StoredDigests
+from newsdata.check.discovery import FilePath, Target, encodable, printable
+from newsdata.check.stored import IndexRow, StoredIndex, StoredState
+from newsdata.git import CorpusState, corpus_state, tree_changes
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from newsdata.check.index import CorpusIndex
+    from newsdata.check.results import FileResult
+
+__all__ = ["Delta", "Neighbour", "delta", "store"]
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A stored corpus file that joins a run: its path and its stored result."""
+
+    target: Target
+    result: FileResult
+
+
+@dataclass(frozen=True)
+class Delta:
+    """How the corpus differs from what the stored index describes."""
+
+    stored: StoredIndex
+    walked: str  # the corpus folder as given, with a trailing separator
+    real: str  # its real path, with a trailing separator
+    #: Files changed in commits since the index's tree: each one's blob now (None: gone).
+    committed: dict[str, str | None]
+    #: Files that differ from HEAD in the working tree now (git's status).
+    modified: frozenset[str]
+    #: Files that differed from the index's tree when it was stored (their rows hold what
+    #: was read then, which git cannot vouch for).
+    dirty: frozenset[str]
+
+    @property
+    def untrusted(self) -> frozenset[str]:
+        """The files whose stored rows say nothing of their bytes now."""
+        return frozenset(self.committed) | self.modified | self.dirty
+
+    def changed_files(self, skip: set[str]) -> list[Target]:
+        """The changed article files there now (not among the identities in `skip`): checked
+        too, as each may now share a key with a named file."""
+        found: list[Target] = []
+        for relative in sorted(self.untrusted):
+            identity = self.real + relative.replace("/", os.sep)
+            if not relative.endswith(".txt") or identity in skip:
+                continue
+            try:
+                regular = stat.S_ISREG(os.lstat(identity).st_mode)
+            except OSError:
+                continue  # deleted
+            if regular:  # a link repeats (or leaves) the corpus; a special file has no facts
+                found.append(Target(self._path(relative)))
+        return found
+
+    def unread(self, targets: Sequence[Target], cache: ResultCache) -> dict[str, FileResult]:
+        """Stored results, by identity, of the files git vouches for: unchanged since the
+        index's tree (their row's content) or committed since as a blob the index knows."""
+        by_path: dict[str, str] = {}  # identity -> path in the index
+        by_blob: dict[str, str] = {}  # identity -> blob
+        for target in targets:
+            identity = target.file.identity
+            if target.problem is not None or not identity.startswith(self.real):
+                continue
+            relative = identity[len(self.real) :].replace(os.sep, "/")
+            if relative in self.committed:
+                blob = self.committed[relative]
+                if blob is not None and relative not in self.modified:
+                    by_blob[identity] = blob
+            elif relative not in self.untrusted:
+                by_path[identity] = relative
+        rows = self.stored.at_paths(by_path.values())
+        blobs = self.stored.with_blobs(by_blob.values())
+        digests = {i: rows[p].sha256 for i, p in by_path.items() if p in rows}
+        digests.update({i: blobs[b] for i, b in by_blob.items() if b in blobs})
+        results = cache.results_for(sorted(set(digests.values())))
+        return {i: replace(results[d]) for i, d in digests.items() if d in results}
+
+    def neighbours(
+        self, named: Iterable[FileResult], skip: set[str], cache: ResultCache, signed: bool
+    ) -> list[Neighbour] | None:
+        """The stored files sharing a key with a named result (not among the identities in
+        `skip`, nor changed since), with their stored results; None when one of those
+        results is missing (the index is then not to be trusted)."""
+        named = list(named)
+        rows = self.stored.sharing("article_id", [r.article_id for r in named if r.article_id])
+        rows += self.stored.sharing("body_hash", [r.body_hash for r in named if r.body_hash])
+        if signed:
+            rows += self.stored.in_buckets(_band_keys([r.signature for r in named]))
+        wanted: dict[str, IndexRow] = {}
+        for row in rows:
+            identity = self.real + row.path.replace("/", os.sep)
+            if row.path not in self.untrusted and identity not in skip:
+                wanted[row.path] = row
+        results = cache.results_for(sorted({row.sha256 for row in wanted.values()}))
+        found: list[Neighbour] = []
+        for path, row in sorted(wanted.items()):
+            result = results.get(row.sha256)
+            if result is None or (signed and result.body_hash and result.signature is None):
+                return None
+            found.append(Neighbour(Target(self._path(path)), replace(result, findings=())))
+        return found
+
+    def _path(self, relative: str) -> FilePath:
+        native = relative.replace("/", os.sep)
+        walked = self.walked + native
+        return FilePath(walked, self.real + native, printable(_shown(walked)))
+
+
+def delta(corpus: Path, cache: ResultCache) -> tuple[Delta | None, str | None]:
+    """How the corpus differs from the stored index, or None (and why, when the index is
+    there but not to be trusted) when there is no usable index."""
+    state = corpus_state(corpus)
+    if state is None:
+        return None, None
+    stored = cache.stored()
+    try:
+        known = stored.state()
+    except (sqlite3.Error, ValueError, TypeError) as error:  # a damaged or foreign table
+        return None, f"the stored corpus index cannot be read ({error}): rebuilt"
+    if known is None:
+        return None, None
+    committed = tree_changes(state.top, known.tree, state.tree)
+    if committed is None:
+        return None, (
+            "the stored corpus index describes a tree this repository does not have "
+            "(another repository's, or history since rewritten): not used, rebuilt"
+        )
+    cache.known = StoredDigests(cache.path)
+    walked = os.fspath(corpus).rstrip(os.sep) + os.sep
+    real = os.path.realpath(corpus) + os.sep
+    return Delta(stored, walked, real, committed, state.changed, known.dirty), None
+
+
+def store(cache: ResultCache, index: CorpusIndex, corpus: Path) -> str | None:
+    """Store the corpus index of a run that checked every file of the corpus, unless the one
+    stored already describes this very state (the same tree, nothing else changed); a
+    problem met doing so, as a note (the run's report stands without it)."""
+    state = corpus_state(corpus)
+    if state is None:
+        return None
+    stored = cache.stored()
+    try:
+        known = stored.state()
+    except (sqlite3.Error, ValueError, TypeError):
+        known = None  # replaced below
+    if known is not None and _same(known, state):
+        return None
+    blobs = state.blobs()
+    if blobs is None:
+        return None
+    real = os.path.realpath(corpus) + os.sep
+    rows: list[IndexRow] = []
+    positions: list[int] = []
+    for position, entry in enumerate(index.entries):
+        facts, identity = entry.facts, entry.file.identity
+        if not facts.sha256 or not identity.startswith(real) or not encodable(identity):
+            continue
+        relative = identity[len(real) :].replace(os.sep, "/")
+        blob = None if relative in state.changed else blobs.get(relative)
+        rows.append(IndexRow(relative, facts.sha256, blob, facts.article_id, facts.body_hash))
+        positions.append(position)
+    keys, signed = _stored_keys(index, positions)
+    try:
+        stored.replace(state.tree, state.changed, rows, keys, signed)
+    except sqlite3.Error as error:
+        return f"corpus index not stored ({cache.path}): {error}"
+    return None
+
+
+def _same(known: StoredState, state: CorpusState) -> bool:
+    return known.tree == state.tree and not known.dirty and not state.changed
+
+
+def _stored_keys(
+    index: CorpusIndex, positions: list[int]
+) -> tuple[npt.NDArray[np.uint64] | None, list[int]]:
+    """The band keys of the stored rows that have a signature, and those rows' numbers."""
+    if index.signatures is None:
+        return None, []
+    import numpy as np
+
+    from newsdata.check.similarity import NUM_PERM, band_keys, signed_rows
+
+    matrix = np.frombuffer(index.signatures, dtype="<u4").reshape(-1, NUM_PERM)
+    rows = index.signature_rows
+    picked = np.asarray([rows[p] for p in positions] if rows else positions, dtype=np.int64)
+    chosen = matrix[picked]
+    signed = signed_rows(chosen)
+    return band_keys(chosen[signed]), signed.tolist()
+
+
+def _band_keys(signatures: Sequence[bytes | None]) -> npt.NDArray[np.uint64]:
+    import numpy as np
+
+    from newsdata.check.similarity import NUM_PERM, SIGNATURE_BYTES, band_keys, signed_rows
+
+    present = [s for s in signatures if s and len(s) == SIGNATURE_BYTES]
+    matrix = np.frombuffer(b"".join(present), dtype="<u4").reshape(-1, NUM_PERM)
+    return band_keys(matrix[signed_rows(matrix)])
+
+
+def _shown(path: str) -> str:
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
