@@ -284,6 +284,12 @@ class ResultCache:
                 [encode_result(r) for r in by_digest.values()],
             )
 
+    def failed(self, error: sqlite3.Error) -> None:
+        """Deal with an error met by another user of the database (the stored corpus index):
+        a damaged database is rebuilt, empty; else it is left as it is."""
+        if _damaged(error):
+            self._rebuild(error)
+
     def _unwritable(self, error: sqlite3.Error, what: str) -> bool:
         """Deal with a failed write: True when the database was damaged and is rebuilt (to be
         written again); else further writes are skipped, and the run goes on without them."""

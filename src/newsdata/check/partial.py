@@ -21,7 +21,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,7 +39,23 @@ if TYPE_CHECKING:
     from newsdata.check.index import CorpusIndex
     from newsdata.check.results import FileResult
 
-__all__ = ["Delta", "Neighbour", "delta", "store"]
+__all__ = ["Delta", "Neighbour", "UntrustedIndexError", "delta", "store"]
+
+
+class UntrustedIndexError(Exception):
+    """The stored index turned out not to be usable mid-run: the run walks the corpus instead
+    (the message says why, as a note)."""
+
+
+@contextmanager
+def _reading(cache: ResultCache) -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.Error as error:
+        cache.failed(error)  # a damaged database is rebuilt
+        raise UntrustedIndexError(
+            f"the stored corpus index cannot be read ({error}): rebuilt"
+        ) from error
 
 
 @dataclass(frozen=True)
@@ -63,6 +80,18 @@ class Delta:
     #: Files that differed from the index's tree when it was stored (their rows hold what
     #: was read then, which git cannot vouch for).
     dirty: frozenset[str]
+    rows: int  # how many the index holds
+
+    def may_be_all(self, identities: Iterable[str]) -> bool:
+        """Whether these files may be every file of the corpus: then the run is a full one
+        (where a duplicate's first file in path order goes unreported), and walks."""
+        inside = {i for i in identities if i.startswith(self.real)}
+        untrusted = self.untrusted
+        try:
+            stale = len(self.stored.at_paths(untrusted))
+        except sqlite3.Error:
+            return True  # the walk finds out what is wrong with it
+        return self.rows - stale + len(self.changed_files(set())) <= len(inside)
 
     @property
     def untrusted(self) -> frozenset[str]:
@@ -101,8 +130,9 @@ class Delta:
                     by_blob[identity] = blob
             elif relative not in self.untrusted:
                 by_path[identity] = relative
-        rows = self.stored.at_paths(by_path.values())
-        blobs = self.stored.with_blobs(by_blob.values())
+        with _reading(cache):
+            rows = self.stored.at_paths(by_path.values())
+            blobs = self.stored.with_blobs(by_blob.values())
         digests = {i: rows[p].sha256 for i, p in by_path.items() if p in rows}
         digests.update({i: blobs[b] for i, b in by_blob.items() if b in blobs})
         results = cache.results_for(sorted(set(digests.values())))
@@ -110,15 +140,17 @@ class Delta:
 
     def neighbours(
         self, named: Iterable[FileResult], skip: set[str], cache: ResultCache, signed: bool
-    ) -> list[Neighbour] | None:
+    ) -> list[Neighbour]:
         """The stored files sharing a key with a named result (not among the identities in
-        `skip`, nor changed since), with their stored results; None when one of those
-        results is missing (the index is then not to be trusted)."""
+        `skip`, nor changed since), with their stored results. UntrustedIndexError when one of those
+        results is missing."""
         named = list(named)
-        rows = self.stored.sharing("article_id", [r.article_id for r in named if r.article_id])
-        rows += self.stored.sharing("body_hash", [r.body_hash for r in named if r.body_hash])
-        if signed:
-            rows += self.stored.in_buckets(_band_keys([r.signature for r in named]))
+        with _reading(cache):
+            ids = [r.article_id for r in named if r.article_id]
+            rows = self.stored.sharing("article_id", ids)
+            rows += self.stored.sharing("body_hash", [r.body_hash for r in named if r.body_hash])
+            if signed:
+                rows += self.stored.in_buckets(_band_keys([r.signature for r in named]))
         wanted: dict[str, IndexRow] = {}
         for row in rows:
             identity = self.real + row.path.replace("/", os.sep)
@@ -129,7 +161,9 @@ class Delta:
         for path, row in sorted(wanted.items()):
             result = results.get(row.sha256)
             if result is None or (signed and result.body_hash and result.signature is None):
-                return None
+                raise UntrustedIndexError(
+                    "the stored corpus index names results the cache lacks: rebuilt"
+                )
             found.append(Neighbour(Target(self._path(path)), replace(result, findings=())))
         return found
 
@@ -149,6 +183,8 @@ def delta(corpus: Path, cache: ResultCache) -> tuple[Delta | None, str | None]:
     try:
         known = stored.state()
     except (sqlite3.Error, ValueError, TypeError) as error:  # a damaged or foreign table
+        if isinstance(error, sqlite3.Error):
+            cache.failed(error)
         return None, f"the stored corpus index cannot be read ({error}): rebuilt"
     if known is None:
         return None, None
@@ -161,7 +197,7 @@ def delta(corpus: Path, cache: ResultCache) -> tuple[Delta | None, str | None]:
     cache.known = StoredDigests(cache.path)
     walked = os.fspath(corpus).rstrip(os.sep) + os.sep
     real = os.path.realpath(corpus) + os.sep
-    return Delta(stored, walked, real, committed, state.changed, known.dirty), None
+    return Delta(stored, walked, real, committed, state.changed, known.dirty, known.rows), None
 
 
 def store(cache: ResultCache, index: CorpusIndex, corpus: Path) -> str | None:
@@ -175,7 +211,7 @@ def store(cache: ResultCache, index: CorpusIndex, corpus: Path) -> str | None:
     try:
         known = stored.state()
     except (sqlite3.Error, ValueError, TypeError):
-        known = None  # replaced below
+        known = None  # replaced below (or found damaged there)
     if known is not None and _same(known, state):
         return None
     blobs = state.blobs()
@@ -196,6 +232,7 @@ def store(cache: ResultCache, index: CorpusIndex, corpus: Path) -> str | None:
     try:
         stored.replace(state.tree, state.changed, rows, keys, signed)
     except sqlite3.Error as error:
+        cache.failed(error)  # a damaged database is rebuilt: the next full run stores it
         return f"corpus index not stored ({cache.path}): {error}"
     return None
 

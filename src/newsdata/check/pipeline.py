@@ -128,6 +128,8 @@ def _run(
     if cache is not None and _by_neighbourhood(paths, named, corpus, validator, options):
         delta, note = partial.delta(corpus, cache)
         notes += [note] if note else []
+        if delta is not None and delta.may_be_all(u.target.file.identity for u in named):
+            delta = None
     units = _with_corpus(paths, named, corpus) if delta is None else _with_delta(named, delta)
     if options.on_checked is not None:
         _give_sources(units, root)
@@ -139,18 +141,18 @@ def _run(
         _from_cache(cache, units, signatures, few=delta is not None)
         _compute(settings, validator, units, options, cache, signatures)
         if delta is not None and cache is not None:
-            neighbours = _neighbours(delta, units, cache, signatures)
-            if neighbours is None:  # a stored result is missing: the index is not trusted
-                cache.close()
-                note = "the stored corpus index lacks results it names: not used, rebuilt"
-                return _run(paths, settings, replace(options, walk=True), [*notes, note])
-            units += neighbours
-        report, index = _report(validator, units, settings)
+            units += _neighbours(delta, units, cache, signatures)
+        report, index = _report(validator, units, settings, stored=delta is not None)
         walked = _walked_corpus(units, corpus) if delta is None else None
         if cache is not None and walked is not None:
             cache.prune({u.target.file.identity for u in units}, walked)
             if options.on_checked is None and (problem := partial.store(cache, index, corpus)):
                 notes.append(problem)
+    except partial.UntrustedIndexError as error:  # found out mid-run: walk the corpus instead
+        assert cache is not None
+        cache.close()
+        notes += [*cache.problems, str(error)]
+        return _run(paths, settings, replace(options, walk=True), notes)
     finally:
         if cache is not None:
             cache.close()
@@ -199,12 +201,10 @@ def _unread(delta: partial.Delta, units: list[_Unit], cache: ResultCache, signed
 
 def _neighbours(
     delta: partial.Delta, units: list[_Unit], cache: ResultCache, signed: bool
-) -> list[_Unit] | None:
+) -> list[_Unit]:
     named = [u.result for u in units if u.named and u.result is not None]
     skip = {u.target.file.identity for u in units}
     found = delta.neighbours(named, skip, cache, signed)
-    if found is None:
-        return None
     return [_Unit(n.target, False, result=n.result) for n in found]
 
 
@@ -422,8 +422,10 @@ def _found_at(result: FileResult, file: FilePath) -> None:
 
 
 def _report(
-    validator: Validator, units: list[_Unit], settings: Settings
+    validator: Validator, units: list[_Unit], settings: Settings, *, stored: bool
 ) -> tuple[Report, CorpusIndex]:
+    """The findings of the files named, and the corpus rules over all the run's files (with
+    `stored`, the named files are compared with a stored corpus, not all here)."""
     found: list[Diagnostic] = []
     entries: list[IndexEntry] = []
     checked = [(u, r) for u in units if (r := u.result) is not None]
@@ -446,7 +448,7 @@ def _report(
             signatures[row * width : (row + 1) * width] = result.signature
         result.signature = None
     found.extend(validator.check_volatile(dated))
-    full = all(u.named for u in units)
+    full = not stored and all(u.named for u in units)
     index = CorpusIndex(entries, full=full, signatures=signatures)
     for rule, severity in validator.corpus_rules:
         for diagnostic in rule.check_corpus(index, settings):
