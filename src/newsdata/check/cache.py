@@ -12,7 +12,6 @@ pickle) keeps a hostile cache file from running code.
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from collections.abc import Collection, Container, Sequence
@@ -21,9 +20,15 @@ from dataclasses import replace
 from pathlib import Path
 
 from newsdata.check.discovery import encodable
-from newsdata.check.results import FACTS, FileResult
+from newsdata.check.results import FileResult
+from newsdata.check.rows import (
+    FACT_COLUMNS,
+    INSERT_RESULT,
+    SELECT_RESULTS,
+    decode_result,
+    encode_result,
+)
 from newsdata.check.stored import SCHEMA, StoredIndex
-from newsdata.diagnostics import Diagnostic, Severity
 from newsdata.errors import CacheError
 
 __all__ = ["CACHE_FILE", "ResultCache", "StatKey", "StoredDigests", "stat_key"]
@@ -141,7 +146,7 @@ class ResultCache:
                 "ino INT, sha256 TEXT)"
             )
             db.execute(
-                f"CREATE TABLE results (sha256 TEXT PRIMARY KEY, findings TEXT, {_FACT_COLUMNS})"
+                f"CREATE TABLE results (sha256 TEXT PRIMARY KEY, findings TEXT, {FACT_COLUMNS})"
             )
             for statement in SCHEMA:
                 db.execute(statement)
@@ -180,7 +185,7 @@ class ResultCache:
         found: dict[str, FileResult] = {}
         try:
             # Two table scans joined here: faster than SQLite's join on the hash key.
-            results = {row[1]: row for row in self._db.execute(_SELECT_RESULTS)}
+            results = {row[1]: row for row in self._db.execute(SELECT_RESULTS)}
             self.known = frozenset(results)
             used: set[object] = set()
             for row in self._db.execute("SELECT * FROM files"):
@@ -213,7 +218,7 @@ class ResultCache:
             for start in range(0, len(missing), _QUERY_PARAMETERS):
                 part = missing[start : start + _QUERY_PARAMETERS]
                 marks = ",".join("?" * len(part))
-                query = f"{_SELECT_RESULTS} WHERE sha256 IN ({marks})"  # placeholders only
+                query = f"{SELECT_RESULTS} WHERE sha256 IN ({marks})"  # placeholders only
                 for row in self._db.execute(query, part):
                     result = decode_result(row)
                     if result is not None:
@@ -280,7 +285,7 @@ class ResultCache:
         with self._db:
             self._db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?)", rows)
             self._db.executemany(
-                _INSERT_RESULT,
+                INSERT_RESULT,
                 [encode_result(r) for r in by_digest.values()],
             )
 
@@ -322,86 +327,9 @@ def _reason(error: BaseException) -> str:
     return str(error)
 
 
-#: Each fact's column type, by the fact's Python type.
-_SQL_TYPES = {str: "TEXT", int: "INT", bytes: "BLOB"}
-_FACT_COLUMNS = ", ".join(f"{name} {_SQL_TYPES[kind]}" for name, kind in FACTS.items())
-_INSERT_RESULT = f"INSERT OR REPLACE INTO results VALUES (?, ?{', ?' * len(FACTS)})"
-#: A result's row in the order of FileResult's fields (findings, sha256, the facts), so that
-#: a decoded row is the constructor's arguments.
-_SELECT_RESULTS = f"SELECT findings, sha256, {', '.join(FACTS)} FROM results"
-#: What each value of such a row must be (SQLite returns int, never bool, for an INT).
-_ROW_TYPES: tuple[type | tuple[type, ...], ...] = (
-    (str, type(None)),
-    str,
-    *((kind, type(None)) for kind in FACTS.values()),
-)
-
-
-def encode_result(result: FileResult) -> tuple[object, ...]:
-    """A result as a row of the results table (findings as compact JSON, or NULL)."""
-    findings = None
-    if result.findings:
-        findings = json.dumps(
-            [
-                [d.line, d.column, d.code, d.rule, d.severity.value, d.message, d.hint]
-                for d in result.findings
-            ],
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
-    return (result.sha256, findings, *[getattr(result, name) for name in FACTS])
-
-
-def decode_result(row: Sequence[object]) -> FileResult | None:
-    """A stored result (a row of _SELECT_RESULTS), or None when anything in the row is not
-    what encode_result writes."""
-    if not all(map(isinstance, row, _ROW_TYPES)):
-        return None
-    try:
-        return FileResult(_findings(row[0]), *row[1:])  # type: ignore[arg-type]
-    except (ValueError, TypeError):
-        return None
-
-
 _QUERY_PARAMETERS = 500
 #: Stale entries (gone files, unreferenced results) tolerated before the cache is pruned.
 PRUNE_AT_LEAST = 100  # values bound in one query (SQLite allows at least 999)
-
-
-def _findings(text: object) -> tuple[Diagnostic, ...]:
-    if text is None:
-        return ()
-    return tuple(
-        Diagnostic(
-            "",
-            _int(line),
-            _int(column),
-            _str(code),
-            _str(rule),
-            Severity(severity),
-            _str(message),
-            _optional_str(hint),
-        )
-        for line, column, code, rule, severity, message, hint in json.loads(_str(text))
-    )
-
-
-def _optional_str(value: object) -> str | None:
-    return None if value is None else _str(value)
-
-
-def _int(value: object) -> int | None:
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError("expected an integer")
-    return value
-
-
-def _str(value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError("expected a string")
-    return value
 
 
 class StoredDigests:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsdata.check.cache import ResultCache, StoredDigests
+from newsdata.check.caching import Unit, found_at
 from newsdata.check.discovery import FilePath, Target, encodable, printable
 from newsdata.check.stored import IndexRow, StoredIndex, StoredState
 from newsdata.git import CorpusState, corpus_state, tree_changes
@@ -39,7 +40,16 @@ if TYPE_CHECKING:
     from newsdata.check.index import CorpusIndex
     from newsdata.check.results import FileResult
 
-__all__ = ["Delta", "Neighbour", "UntrustedIndexError", "delta", "store"]
+__all__ = [
+    "Delta",
+    "Neighbour",
+    "UntrustedIndexError",
+    "delta",
+    "store",
+    "take_unread",
+    "with_delta",
+    "with_neighbours",
+]
 
 
 class UntrustedIndexError(Exception):
@@ -267,6 +277,33 @@ def _band_keys(signatures: Sequence[bytes | None]) -> npt.NDArray[np.uint64]:
     present = [s for s in signatures if s and len(s) == SIGNATURE_BYTES]
     matrix = np.frombuffer(b"".join(present), dtype="<u4").reshape(-1, NUM_PERM)
     return band_keys(matrix[signed_rows(matrix)])
+
+
+def with_delta(named: list[Unit], delta: Delta) -> list[Unit]:
+    """The files named, and those changed since the stored index was made."""
+    skip = {u.target.file.identity for u in named}
+    return named + [Unit(t, False) for t in delta.changed_files(skip)]
+
+
+def take_unread(delta: Delta, units: list[Unit], cache: ResultCache, signed: bool) -> None:
+    """The stored results of the files git vouches for, taken without reading them."""
+    stored = delta.unread([u.target for u in units], cache)
+    for unit in units:
+        result = stored.get(unit.target.file.identity)
+        if result is None or (signed and result.body_hash and result.signature is None):
+            continue
+        if result.findings:
+            found_at(result, unit.target.file)
+        unit.result = result
+
+
+def with_neighbours(
+    delta: Delta, units: list[Unit], cache: ResultCache, signed: bool
+) -> list[Unit]:
+    named = [u.result for u in units if u.named and u.result is not None]
+    skip = {u.target.file.identity for u in units}
+    found = delta.neighbours(named, skip, cache, signed)
+    return [Unit(n.target, False, result=n.result) for n in found]
 
 
 def _shown(path: str) -> str:

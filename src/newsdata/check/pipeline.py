@@ -10,11 +10,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsdata.check import partial
-from newsdata.check.cache import ResultCache, StatKey, stat_key
-from newsdata.check.discovery import FilePath, Target, discover, printable
+from newsdata.check.cache import ResultCache, StatKey
+from newsdata.check.caching import Unit, compute, from_cache
+from newsdata.check.discovery import FilePath, discover, printable
 from newsdata.check.engine import Validator, at_severity
 from newsdata.check.index import CorpusIndex, IndexEntry
-from newsdata.check.parallel import default_jobs, run_batches
 from newsdata.check.results import FileHook, FileResult
 from newsdata.check.similarity import SIGNATURE_BYTES
 from newsdata.config import Settings
@@ -43,16 +43,6 @@ class RunOptions:
     #: Walk the whole corpus to compare the files named with it, even where the stored
     #: corpus index could serve (check/partial.py): the plain way, for reference.
     walk: bool = False
-
-
-@dataclass(slots=True)
-class _Unit:
-    """One file of the run."""
-
-    target: Target
-    named: bool
-    stat: StatKey | None = None
-    result: FileResult | None = None
 
 
 @dataclass(frozen=True)
@@ -121,7 +111,7 @@ def _run(
     validator = Validator(settings, defer_volatile=True)
     root = (options.root or find_root(Path.cwd())).resolve()
     corpus = root / settings.raw
-    named = [_Unit(t, True) for t in discover(paths)]
+    named = [Unit(t, True) for t in discover(paths)]
     cache, notes = _open_cache(options, root, validator)
     notes[:0] = earlier
     delta = None
@@ -130,18 +120,20 @@ def _run(
         notes += [note] if note else []
         if delta is not None and delta.may_be_all(u.target.file.identity for u in named):
             delta = None
-    units = _with_corpus(paths, named, corpus) if delta is None else _with_delta(named, delta)
+    units = (
+        _with_corpus(paths, named, corpus) if delta is None else partial.with_delta(named, delta)
+    )
     if options.on_checked is not None:
         _give_sources(units, root)
     notes += [f"no article file (*.txt) under {folder}" for folder in _empty_folders(paths, units)]
     try:
         signatures = _needs_signatures(validator, units, compared=delta is not None)
         if delta is not None and cache is not None:
-            _unread(delta, units, cache, signatures)
-        _from_cache(cache, units, signatures, few=delta is not None)
-        _compute(settings, validator, units, options, cache, signatures)
+            partial.take_unread(delta, units, cache, signatures)
+        from_cache(cache, units, signatures, few=delta is not None)
+        compute(settings, validator, units, options, cache, signatures)
         if delta is not None and cache is not None:
-            units += _neighbours(delta, units, cache, signatures)
+            units += partial.with_neighbours(delta, units, cache, signatures)
         report, index = _report(validator, units, settings, stored=delta is not None)
         walked = _walked_corpus(units, corpus) if delta is None else None
         if cache is not None and walked is not None:
@@ -163,7 +155,7 @@ def _run(
 
 def _by_neighbourhood(
     paths: Sequence[str | os.PathLike[str]],
-    named: list[_Unit],
+    named: list[Unit],
     corpus: Path,
     validator: Validator,
     options: RunOptions,
@@ -181,33 +173,6 @@ def _by_neighbourhood(
     return all(rule.neighbourhood for rule, _ in validator.corpus_rules)
 
 
-def _with_delta(named: list[_Unit], delta: partial.Delta) -> list[_Unit]:
-    """The files named, and those changed since the stored index was made."""
-    skip = {u.target.file.identity for u in named}
-    return named + [_Unit(t, False) for t in delta.changed_files(skip)]
-
-
-def _unread(delta: partial.Delta, units: list[_Unit], cache: ResultCache, signed: bool) -> None:
-    """The stored results of the files git vouches for, taken without reading them."""
-    stored = delta.unread([u.target for u in units], cache)
-    for unit in units:
-        result = stored.get(unit.target.file.identity)
-        if result is None or (signed and result.body_hash and result.signature is None):
-            continue
-        if result.findings:
-            _found_at(result, unit.target.file)
-        unit.result = result
-
-
-def _neighbours(
-    delta: partial.Delta, units: list[_Unit], cache: ResultCache, signed: bool
-) -> list[_Unit]:
-    named = [u.result for u in units if u.named and u.result is not None]
-    skip = {u.target.file.identity for u in units}
-    found = delta.neighbours(named, skip, cache, signed)
-    return [_Unit(n.target, False, result=n.result) for n in found]
-
-
 def source_path(path: str, root: Path) -> str:
     """A file's path relative to the data repository's root, with / separators (as walked,
     not resolved: a symlinked corpus folder keeps its name)."""
@@ -218,7 +183,7 @@ def source_path(path: str, root: Path) -> str:
     return relative.replace(os.sep, "/")
 
 
-def _give_sources(units: list[_Unit], root: Path) -> None:
+def _give_sources(units: list[Unit], root: Path) -> None:
     """Each file's path relative to the root, for a hook and a release (made once, here)."""
     for unit in units:
         file = unit.target.file
@@ -227,8 +192,8 @@ def _give_sources(units: list[_Unit], root: Path) -> None:
 
 
 def _with_corpus(
-    paths: Sequence[str | os.PathLike[str]], named: list[_Unit], corpus: Path
-) -> list[_Unit]:
+    paths: Sequence[str | os.PathLike[str]], named: list[Unit], corpus: Path
+) -> list[Unit]:
     """The files named and, when some lie in the corpus, every other file of it (walked)."""
     real_corpus = os.path.realpath(corpus)
     inside = [u for u in named if u.target.file.identity.startswith(real_corpus + os.sep)]
@@ -241,11 +206,11 @@ def _with_corpus(
         file = target.file
         if file.identity not in by_identity:
             shown = file._replace(shown=printable(_shown(file.walked)))
-            by_identity[file.identity] = _Unit(target._replace(file=shown), False)
+            by_identity[file.identity] = Unit(target._replace(file=shown), False)
     return list(by_identity.values())
 
 
-def _empty_folders(paths: Sequence[str | os.PathLike[str]], units: list[_Unit]) -> list[str]:
+def _empty_folders(paths: Sequence[str | os.PathLike[str]], units: list[Unit]) -> list[str]:
     """The folders given that hold no article file (a typo, or the wrong folder, would
     otherwise pass as a clean run over nothing)."""
     folders = [os.fspath(p) for p in paths if os.path.isdir(p)]
@@ -262,7 +227,7 @@ def _below(folder: str) -> str:
     return folder.rstrip(os.sep) + os.sep
 
 
-def _walked_corpus(units: list[_Unit], corpus: Path) -> str | None:
+def _walked_corpus(units: list[Unit], corpus: Path) -> str | None:
     """The corpus folder's real path (with a trailing separator) when this run walked all of
     it, so that a file of it not seen is gone; else None."""
     inside = os.path.realpath(corpus) + os.sep
@@ -290,7 +255,7 @@ def _open_cache(
         return None, [str(error)]
 
 
-def _needs_signatures(validator: Validator, units: list[_Unit], *, compared: bool) -> bool:
+def _needs_signatures(validator: Validator, units: list[Unit], *, compared: bool) -> bool:
     """Whether this run compares bodies for near-duplicates (a single file has nothing to be
     compared with, so it skips the signature, and numpy with it; `compared`: the files are
     compared with a stored corpus)."""
@@ -299,130 +264,8 @@ def _needs_signatures(validator: Validator, units: list[_Unit], *, compared: boo
     )
 
 
-def _from_cache(
-    cache: ResultCache | None, units: list[_Unit], signatures: bool, *, few: bool
-) -> None:
-    """Stored results of the files (yet without one) whose stat key is unchanged; `few`: look
-    up their rows rather than read every row."""
-    units = [u for u in units if u.result is None]
-    for unit in units:
-        if unit.target.problem is None:
-            try:
-                unit.stat = stat_key(os.stat(unit.target.file.walked))
-            except OSError:
-                unit.stat = None
-    if cache is None:
-        return
-    stats = {u.target.file.identity: u.stat for u in units if u.stat is not None}
-    stored = cache.unchanged_at(stats) if few else cache.unchanged(stats)
-    for unit in units:
-        result = stored.get(unit.target.file.identity)
-        if signatures and result is not None and result.body_hash and result.signature is None:
-            result = None  # stored by a run that had no need of it: compute it now
-        if result is not None and result.findings:
-            _found_at(result, unit.target.file)
-        unit.result = result
-
-
-# Fresh results are written to the cache while the workers go on, at least this many at a time
-# and a sixteenth of the run's at most: a large first run writes in fewer, larger transactions
-# (each costs a sync), while the last batch, written after the workers are done, stays small.
-_STORE_EVERY = 1024
-_STORE_PARTS = 16
-
-
-def _compute(
-    settings: Settings,
-    validator: Validator,
-    units: list[_Unit],
-    options: RunOptions,
-    cache: ResultCache | None,
-    signatures: bool,
-) -> None:
-    todo = [u for u in units if u.result is None]
-    if not todo:
-        return
-    jobs = options.jobs or default_jobs()
-    done = len(units) - len(todo)
-    progress = options.progress
-
-    def advance(count: int) -> None:
-        nonlocal done
-        done += count
-        if progress is not None:
-            progress(done, len(units))
-
-    hook = options.on_checked
-    # A file whose times changed but whose content the cache knows (a fresh checkout, a
-    # restored CI cache, a renamed or touched file) is read and hashed, not checked again.
-    # A hook hears of every file checked, so with one every file is checked.
-    known = cache.known if cache is not None and hook is None else frozenset()
-    results = run_batches(
-        settings,
-        [u.target for u in todo],
-        jobs=jobs,
-        signatures=signatures,
-        hook=hook,
-        files=len(units),
-        known=known,
-        progress=advance,
-    )
-    # Results are stored as they come, while this process would otherwise wait on the workers.
-    fresh: list[tuple[str, StatKey, FileResult]] = []
-    store_every = max(_STORE_EVERY, len(todo) // _STORE_PARTS)
-    reused: list[_Unit] = []
-    for unit, result in zip(todo, results, strict=True):
-        unit.result = result
-        if result.reused:
-            reused.append(unit)
-        elif cache is not None and unit.stat is not None:
-            fresh.append((unit.target.file.identity, unit.stat, result))
-            if len(fresh) >= store_every:
-                cache.store(fresh)
-                fresh = []
-    if cache is not None and fresh:
-        cache.store(fresh)
-    if cache is not None and reused:
-        _take_reused(reused, cache, signatures=signatures)
-        if any(u.result is None for u in reused):
-            cache.known = frozenset()  # what is left is checked in full
-            _compute(settings, validator, units, options, cache, signatures)
-
-
-def _take_reused(reused: list[_Unit], cache: ResultCache, *, signatures: bool) -> None:
-    """Give reused files their stored results (and the cache their new stat keys); one whose
-    stored result no longer decodes, or lacks a needed signature, is left without a result."""
-    digests = {u.result.sha256 for u in reused if u.result is not None and u.result.sha256}
-    stored = cache.results_for(sorted(digests))
-    remembered: list[tuple[str, StatKey, FileResult]] = []
-    taken: set[str] = set()
-    for unit in reused:
-        digest = unit.result.sha256 if unit.result else None
-        result = stored.get(digest) if digest else None
-        if result is not None and signatures and result.body_hash and result.signature is None:
-            result = None
-        if result is not None and digest in taken:
-            # A copy for each further file of the same content: each is reported, and
-            # indexed, on its own (the index takes each file's signature away as it goes).
-            result = replace(result)
-        taken.add(digest or "")
-        if result is not None and result.findings:
-            _found_at(result, unit.target.file)
-        unit.result = result
-        if result is not None and unit.stat is not None:
-            remembered.append((unit.target.file.identity, unit.stat, result))
-    if remembered:
-        cache.store(remembered, results=False)
-
-
-def _found_at(result: FileResult, file: FilePath) -> None:
-    """A stored result's findings put at the file's shown path: the cache keeps findings
-    without one, as the same content may be stored under one path and found under another."""
-    result.findings = tuple(replace(d, path=file.shown) for d in result.findings)
-
-
 def _report(
-    validator: Validator, units: list[_Unit], settings: Settings, *, stored: bool
+    validator: Validator, units: list[Unit], settings: Settings, *, stored: bool
 ) -> tuple[Report, CorpusIndex]:
     """The findings of the files named, and the corpus rules over all the run's files (with
     `stored`, the named files are compared with a stored corpus, not all here)."""
