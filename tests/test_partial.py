@@ -7,6 +7,7 @@ deleted or added since the index was made, committed or not.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import sys
@@ -368,7 +369,16 @@ def test_the_cli_check_of_a_pull_request_uses_the_index(
     monkeypatch.chdir(repo)
     with through_index() as used:
         result = CliRunner().invoke(
-            cli, ["validate", "--changed-since", "main", "--cache-dir", str(cache), "-j", "1"]
+            cli,
+            [
+                "validate",
+                "--changed-since",
+                "main",
+                "--cache-dir",
+                os.path.relpath(cache),
+                "-j",
+                "1",
+            ],
         )
     assert used == [True]
     assert result.exit_code == 1

@@ -344,7 +344,8 @@ class StoredDigests:
 
     def __contains__(self, digest: object) -> bool:
         if self._db is None or self._pid != os.getpid():
-            self._db = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True, timeout=30)
+            uri = f"{self.path.absolute().as_uri()}?mode=ro"
+            self._db = sqlite3.connect(uri, uri=True, timeout=30)
             self._pid = os.getpid()
         try:
             query = "SELECT 1 FROM results WHERE sha256 = ? LIMIT 1"
