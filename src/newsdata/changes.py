@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from newsdata.errors import ConfigError
-from newsdata.git import git_command
+from newsdata.git import git_command, status_entries
 
 __all__ = ["changed_files", "changed_paths"]
 
@@ -44,8 +44,13 @@ def changed_files(ref: str, within: list[Path]) -> list[Path]:
             f"name, or fetch it first (git fetch origin {ref.removeprefix('origin/')}; in "
             "GitHub Actions, actions/checkout with fetch-depth: 0)"
         ) from None
-    names = _git(top, "diff", "--name-only", "-z", "--no-renames", "--diff-filter=AMR", ref, "--")
-    names += _git(top, "ls-files", "--others", "--exclude-standard", "-z")
+    # Committed since `ref` (a tree diff: what changed only), and what differs from HEAD in the
+    # working tree (untracked files too, ignored ones not): one status, which the run asks too.
+    names = _git(top, "diff-tree", "-r", "--name-only", "-z", "--no-renames", ref, "HEAD", "--")
+    entries = status_entries(top)
+    if entries is None:
+        raise ConfigError(f"git status failed in {top}")
+    names += [name for letters, name in entries if letters != "!!"]
     roots = [p.resolve() for p in within]
     found: list[Path] = []
     for name in sorted(set(names)):

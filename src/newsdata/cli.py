@@ -162,6 +162,7 @@ def validate(
     from newsdata.check.pipeline import validate as run
     from newsdata.config import load_settings
     from newsdata.errors import UsageError
+    from newsdata.git import one_look
     from newsdata.report import ReportOutput
     from newsdata.root import find_root
 
@@ -171,14 +172,19 @@ def validate(
         raise click.UsageError(str(error)) from None
     settings = load_settings().with_cli(select=select, ignore=ignore, max_file_size=max_file_size)
     root = find_root(Path.cwd())
-    if changed_since is not None:
-        paths = changed_paths(changed_since, paths, root / settings.raw)
-    elif not paths:
-        raise click.UsageError("give at least one PATH (or --changed-since REF)")
-    options = RunOptions(
-        jobs=jobs, use_cache=not no_cache, cache_dir=cache_dir, root=root, progress=progress_bar()
-    )
-    report = run(paths, settings, options)
+    with one_look():  # the working tree's status, asked once for both
+        if changed_since is not None:
+            paths = changed_paths(changed_since, paths, root / settings.raw)
+        elif not paths:
+            raise click.UsageError("give at least one PATH (or --changed-since REF)")
+        options = RunOptions(
+            jobs=jobs,
+            use_cache=not no_cache,
+            cache_dir=cache_dir,
+            root=root,
+            progress=progress_bar(),
+        )
+        report = run(paths, settings, options)
     for note in report.notes:
         click.echo(f"warning: {note}", err=True)
     click.echo(output.render(report), nl=False, color=output.color)

@@ -11,10 +11,47 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["CorpusState", "corpus_state", "git_command", "git_output", "tree_changes"]
+__all__ = [
+    "STATUS",
+    "CorpusState",
+    "corpus_state",
+    "git_command",
+    "git_output",
+    "one_look",
+    "status_entries",
+    "tree_changes",
+]
+
+#: `git status` as newsdata asks it: every file that differs from HEAD, untracked and ignored
+#: ones listed one by one, in the whole repository (one look serves every question).
+STATUS = (
+    "status",
+    "--porcelain=v1",
+    "-z",
+    "--no-renames",
+    "--untracked-files=all",
+    "--ignored=matching",
+)
+_ANSWERS: dict[tuple[str, ...], bytes | None] | None = None
+
+
+@contextmanager
+def one_look() -> Iterator[None]:
+    """Within it, each git query runs once, its answer reused: a command asks the working
+    tree's status twice (the files changed since a ref, and what differs from the stored
+    corpus index), and on a large tree each look costs most of a pull-request check. Outside
+    it (the library, a long-lived process), every query runs afresh."""
+    global _ANSWERS
+    _ANSWERS = {}
+    try:
+        yield
+    finally:
+        _ANSWERS = None
 
 
 def git_command(root: Path, *args: str) -> list[str]:
@@ -29,6 +66,16 @@ def git_command(root: Path, *args: str) -> list[str]:
 
 def git_output(root: Path, *args: str) -> bytes | None:
     """What a read-only git query prints, or None when git is missing or the query fails."""
+    key = (str(root), *args)
+    if _ANSWERS is not None and key in _ANSWERS:
+        return _ANSWERS[key]
+    found = _run(root, *args)
+    if _ANSWERS is not None:
+        _ANSWERS[key] = found
+    return found
+
+
+def _run(root: Path, *args: str) -> bytes | None:
     try:
         done = subprocess.run(
             git_command(root, *args),
@@ -93,23 +140,19 @@ def corpus_state(corpus: Path) -> CorpusState | None:
     tree = git_output(top, "rev-parse", "--verify", "-q", f"HEAD:{prefix}")
     if tree is None:
         return None
-    status = git_output(
-        top,
-        "status",
-        "--porcelain=v1",
-        "-z",
-        "--no-renames",
-        "--untracked-files=all",
-        "--ignored=matching",
-        "--",
-        prefix or ".",
-    )
+    entries = status_entries(top)
+    if entries is None:
+        return None
+    changed = frozenset(name.removeprefix(prefix) for _, name in entries if name.startswith(prefix))
+    return CorpusState(top, prefix, tree.strip().decode("ascii"), changed)
+
+
+def status_entries(top: Path) -> list[tuple[str, str]] | None:
+    """Each file that differs from HEAD, as (git's two status letters, path from `top`)."""
+    status = git_output(top, *STATUS)
     if status is None:
         return None
-    changed = frozenset(
-        name[3:].removeprefix(prefix) for name in _names(status) if name[3:].startswith(prefix)
-    )
-    return CorpusState(top, prefix, tree.strip().decode("ascii"), changed)
+    return [(name[:2], name[3:]) for name in _names(status)]
 
 
 def tree_changes(top: Path, old: str, new: str) -> dict[str, str | None] | None:
