@@ -295,8 +295,10 @@ def _database(cache: Path) -> sqlite3.Connection:
         "DELETE FROM corpus WHERE row = 3",
         "UPDATE bands SET keys = substr(keys, 1, 16) WHERE band = 7",
         "DELETE FROM results",
+        # A hostile cache: a git option where the tree id goes (--output would write a file).
+        "UPDATE meta SET value = '--output=written-by-git' WHERE name = 'corpus_tree'",
     ],
-    ids=["foreign-tree", "half-written-rows", "half-written-bands", "results-gone"],
+    ids=["foreign-tree", "half-written-rows", "half-written-bands", "results-gone", "option"],
 )
 def test_an_index_that_does_not_match_is_not_trusted_and_is_rebuilt(
     indexed: tuple[Path, Path], damage: str
@@ -314,6 +316,7 @@ def test_an_index_that_does_not_match_is_not_trusted_and_is_rebuilt(
     assert {d.code for d in report.diagnostics} == {"ND901"}
     with through_index() as again:
         assert findings(check(repo, named, cache)) == findings(report)
+    assert not (repo / "written-by-git").exists()
     if damage.startswith("DELETE FROM results"):
         assert used == [True]  # found out at the neighbours, then walked
         assert any("the cache lacks" in note for note in report.notes)

@@ -159,8 +159,6 @@ def tree_changes(top: Path, old: str, new: str) -> dict[str, str | None] | None:
     """The files that differ between two trees: each one's blob in `new` (None: not there).
     None when `old` is not a tree of this repository (another repository's, or history since
     rewritten)."""
-    if git_output(top, "cat-file", "-e", f"{old}^{{tree}}") is None:
-        return None
     output = git_output(top, "diff-tree", "-r", "-z", "--no-renames", old, new)
     if output is None:
         return None

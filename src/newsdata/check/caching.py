@@ -17,7 +17,7 @@ from newsdata.check.parallel import default_jobs, run_batches
 from newsdata.check.results import FileHook, FileResult
 from newsdata.config import Settings
 
-__all__ = ["Running", "Unit", "compute", "found_at", "from_cache"]
+__all__ = ["Running", "Unit", "compute", "found_at", "from_cache", "lacks_signature"]
 
 
 class Running(Protocol):
@@ -59,7 +59,7 @@ def from_cache(
     stored = cache.unchanged_at(stats) if few else cache.unchanged(stats)
     for unit in units:
         result = stored.get(unit.target.file.identity)
-        if signatures and result is not None and result.body_hash and result.signature is None:
+        if result is not None and lacks_signature(result, signatures):
             result = None  # stored by a run that had no need of it: compute it now
         if result is not None and result.findings:
             found_at(result, unit.target.file)
@@ -141,7 +141,7 @@ def _take_reused(reused: list[Unit], cache: ResultCache, *, signatures: bool) ->
     for unit in reused:
         digest = unit.result.sha256 if unit.result else None
         result = stored.get(digest) if digest else None
-        if result is not None and signatures and result.body_hash and result.signature is None:
+        if result is not None and lacks_signature(result, signatures):
             result = None
         if result is not None and digest in taken:
             # A copy for each further file of the same content: each is reported, and
@@ -155,6 +155,12 @@ def _take_reused(reused: list[Unit], cache: ResultCache, *, signatures: bool) ->
             remembered.append((unit.target.file.identity, unit.stat, result))
     if remembered:
         cache.store(remembered, results=False)
+
+
+def lacks_signature(result: FileResult, signatures: bool) -> bool:
+    """Whether a stored result lacks the signature this run needs (it was stored by a run that
+    had no need of it): the file is then checked again."""
+    return signatures and bool(result.body_hash) and result.signature is None
 
 
 def found_at(result: FileResult, file: FilePath) -> None:

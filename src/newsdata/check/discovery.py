@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from newsdata.errors import PathNotFoundError
 
-__all__ = ["FilePath", "Problem", "Target", "discover", "encodable", "printable"]
+__all__ = ["FilePath", "Problem", "Target", "discover", "encodable", "printable", "shown"]
 
 ARTICLE_SUFFIX = ".txt"
 
@@ -200,6 +200,13 @@ def encodable(path: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def shown(path: str) -> str:
+    """How reports show a corpus file that was not named: relative to the working folder
+    when it lies below it, else as walked; bytes that are not UTF-8 as `\\xNN` escapes."""
+    relative = os.path.relpath(path)
+    return printable(path if relative.startswith("..") else relative)
 
 
 def printable(path: str) -> str:

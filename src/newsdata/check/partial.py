@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsdata.check.cache import ResultCache, StoredDigests
-from newsdata.check.caching import Unit, found_at
-from newsdata.check.discovery import FilePath, Target, encodable, printable
+from newsdata.check.caching import Unit, found_at, lacks_signature
+from newsdata.check.discovery import FilePath, Target, encodable, shown
 from newsdata.check.stored import IndexRow, StoredIndex, StoredState
 from newsdata.git import CorpusState, corpus_state, tree_changes
 
@@ -47,7 +47,7 @@ __all__ = [
     "delta",
     "store",
     "take_unread",
-    "with_delta",
+    "with_changed",
     "with_neighbours",
 ]
 
@@ -92,29 +92,30 @@ class Delta:
     dirty: frozenset[str]
     rows: int  # how many the index holds
 
-    def may_be_all(self, identities: Iterable[str]) -> bool:
-        """Whether these files may be every file of the corpus: then the run is a full one
-        (where a duplicate's first file in path order goes unreported), and walks."""
+    def may_be_all(self, identities: Iterable[str], changed: Sequence[Target]) -> bool:
+        """Whether these files may be every file of the corpus (`changed`: the changed files
+        there now): then the run is a full one (where a duplicate's first file in path order
+        goes unreported), and walks."""
         inside = {i for i in identities if i.startswith(self.real)}
         untrusted = self.untrusted
         try:
             stale = len(self.stored.at_paths(untrusted))
         except sqlite3.Error:
             return True  # the walk finds out what is wrong with it
-        return self.rows - stale + len(self.changed_files(set())) <= len(inside)
+        return self.rows - stale + len(changed) <= len(inside)
 
     @property
     def untrusted(self) -> frozenset[str]:
         """The files whose stored rows say nothing of their bytes now."""
         return frozenset(self.committed) | self.modified | self.dirty
 
-    def changed_files(self, skip: set[str]) -> list[Target]:
-        """The changed article files there now (not among the identities in `skip`): checked
-        too, as each may now share a key with a named file."""
+    def changed_files(self) -> list[Target]:
+        """The changed article files there now: checked too, as each may now share a key
+        with a named file."""
         found: list[Target] = []
         for relative in sorted(self.untrusted):
             identity = self.real + relative.replace("/", os.sep)
-            if not relative.endswith(".txt") or identity in skip:
+            if not relative.endswith(".txt"):
                 continue
             try:
                 regular = stat.S_ISREG(os.lstat(identity).st_mode)
@@ -170,7 +171,7 @@ class Delta:
         found: list[Neighbour] = []
         for path, row in sorted(wanted.items()):
             result = results.get(row.sha256)
-            if result is None or (signed and result.body_hash and result.signature is None):
+            if result is None or lacks_signature(result, signed):
                 raise UntrustedIndexError(
                     "the stored corpus index names results the cache lacks: rebuilt"
                 )
@@ -180,7 +181,7 @@ class Delta:
     def _path(self, relative: str) -> FilePath:
         native = relative.replace("/", os.sep)
         walked = self.walked + native
-        return FilePath(walked, self.real + native, printable(_shown(walked)))
+        return FilePath(walked, self.real + native, shown(walked))
 
 
 def delta(corpus: Path, cache: ResultCache) -> tuple[Delta | None, str | None]:
@@ -279,10 +280,10 @@ def _band_keys(signatures: Sequence[bytes | None]) -> npt.NDArray[np.uint64]:
     return band_keys(matrix[signed_rows(matrix)])
 
 
-def with_delta(named: list[Unit], delta: Delta) -> list[Unit]:
-    """The files named, and those changed since the stored index was made."""
+def with_changed(named: list[Unit], changed: Sequence[Target]) -> list[Unit]:
+    """The files named, and the others changed since the stored index was made."""
     skip = {u.target.file.identity for u in named}
-    return named + [Unit(t, False) for t in delta.changed_files(skip)]
+    return named + [Unit(t, False) for t in changed if t.file.identity not in skip]
 
 
 def take_unread(delta: Delta, units: list[Unit], cache: ResultCache, signed: bool) -> None:
@@ -290,7 +291,7 @@ def take_unread(delta: Delta, units: list[Unit], cache: ResultCache, signed: boo
     stored = delta.unread([u.target for u in units], cache)
     for unit in units:
         result = stored.get(unit.target.file.identity)
-        if result is None or (signed and result.body_hash and result.signature is None):
+        if result is None or lacks_signature(result, signed):
             continue
         if result.findings:
             found_at(result, unit.target.file)
@@ -304,8 +305,3 @@ def with_neighbours(
     skip = {u.target.file.identity for u in units}
     found = delta.neighbours(named, skip, cache, signed)
     return [Unit(n.target, False, result=n.result) for n in found]
-
-
-def _shown(path: str) -> str:
-    relative = os.path.relpath(path)
-    return path if relative.startswith("..") else relative

@@ -12,7 +12,8 @@ from pathlib import Path
 from newsdata.check import partial
 from newsdata.check.cache import ResultCache, StatKey
 from newsdata.check.caching import Unit, compute, from_cache
-from newsdata.check.discovery import FilePath, discover, printable
+from newsdata.check.discovery import FilePath, discover
+from newsdata.check.discovery import shown as shown_path
 from newsdata.check.engine import Validator, at_severity
 from newsdata.check.index import CorpusIndex, IndexEntry
 from newsdata.check.results import FileHook, FileResult
@@ -118,11 +119,13 @@ def _run(
     if cache is not None and _by_neighbourhood(paths, named, corpus, validator, options):
         delta, note = partial.delta(corpus, cache)
         notes += [note] if note else []
-        if delta is not None and delta.may_be_all(u.target.file.identity for u in named):
-            delta = None
-    units = (
-        _with_corpus(paths, named, corpus) if delta is None else partial.with_delta(named, delta)
-    )
+    changed = delta.changed_files() if delta is not None else []
+    if delta is not None and delta.may_be_all((u.target.file.identity for u in named), changed):
+        delta = None
+    if delta is None:
+        units = _with_corpus(paths, named, corpus)
+    else:
+        units = partial.with_changed(named, changed)
     if options.on_checked is not None:
         _give_sources(units, root)
     notes += [f"no article file (*.txt) under {folder}" for folder in _empty_folders(paths, units)]
@@ -205,7 +208,7 @@ def _with_corpus(
     for target in discover([str(corpus)]):
         file = target.file
         if file.identity not in by_identity:
-            shown = file._replace(shown=printable(_shown(file.walked)))
+            shown = file._replace(shown=shown_path(file.walked))
             by_identity[file.identity] = Unit(target._replace(file=shown), False)
     return list(by_identity.values())
 
@@ -234,11 +237,6 @@ def _walked_corpus(units: list[Unit], corpus: Path) -> str | None:
     if corpus.is_dir() and any(u.target.file.identity.startswith(inside) for u in units):
         return inside
     return None
-
-
-def _shown(path: str) -> str:
-    relative = os.path.relpath(path)
-    return path if relative.startswith("..") else relative
 
 
 def _open_cache(

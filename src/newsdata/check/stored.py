@@ -16,6 +16,7 @@ does not add up is not used (the run walks the corpus, and rebuilds it).
 from __future__ import annotations
 
 import bisect
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ SCHEMA = (
     "CREATE TABLE dirty (path TEXT PRIMARY KEY)",
     "CREATE TABLE bands (band INTEGER PRIMARY KEY, keys BLOB NOT NULL, rows BLOB NOT NULL)",
 )
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # SHA-1 or SHA-256 repositories
 _KEY_BYTES = 8
 _ROW_BYTES = 4
 _PARAMETERS = 500  # values bound in one query (SQLite allows at least 999)
@@ -76,8 +78,8 @@ class StoredIndex:
         damaged update)."""
         meta = dict(self._db.execute("SELECT name, value FROM meta WHERE name LIKE 'corpus_%'"))
         tree, count, signed = (meta.get(f"corpus_{k}") for k in ("tree", "rows", "signed"))
-        if tree is None or count is None or signed is None:
-            return None
+        if tree is None or count is None or signed is None or not _OBJECT_ID.fullmatch(tree):
+            return None  # (a tree id is handed to git: never anything but hex digits)
         (rows,) = self._db.execute("SELECT count(*) FROM corpus").fetchone()
         if rows != int(count):
             return None
