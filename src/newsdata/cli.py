@@ -157,22 +157,27 @@ def validate(
     color: str,
 ) -> None:
     """Check article files and folders (recursively, *.txt) against every rule."""
-    from newsdata.changes import changed_paths
-    from newsdata.check.pipeline import RunOptions
-    from newsdata.check.pipeline import validate as run
-    from newsdata.config import load_settings
-    from newsdata.errors import UsageError
     from newsdata.git import one_look
-    from newsdata.report import ReportOutput
     from newsdata.root import find_root
 
-    try:
-        output = ReportOutput.chosen(fmt, color, strict, statistics, errors_only)
-    except UsageError as error:  # shown with the command's usage line, as click's own are
-        raise click.UsageError(str(error)) from None
-    settings = load_settings().with_cli(select=select, ignore=ignore, max_file_size=max_file_size)
     root = find_root(Path.cwd())
-    with one_look():  # the working tree's status, asked once for both
+    # The working tree's status, asked once for both the files changed and the stored index;
+    # for a pull request's check, started first: git works on it while the rest is imported.
+    with one_look(status_of=root if changed_since is not None else None):
+        from newsdata.changes import changed_paths
+        from newsdata.check.pipeline import RunOptions
+        from newsdata.check.pipeline import validate as run
+        from newsdata.config import load_settings
+        from newsdata.errors import UsageError
+        from newsdata.report import ReportOutput
+
+        try:
+            output = ReportOutput.chosen(fmt, color, strict, statistics, errors_only)
+        except UsageError as error:  # shown with the command's usage line, as click's own are
+            raise click.UsageError(str(error)) from None
+        settings = load_settings().with_cli(
+            select=select, ignore=ignore, max_file_size=max_file_size
+        )
         if changed_since is not None:
             paths = changed_paths(changed_since, paths, root / settings.raw)
         elif not paths:

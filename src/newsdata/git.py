@@ -38,20 +38,61 @@ STATUS = (
     "--ignored=matching",
 )
 _ANSWERS: dict[tuple[str, ...], bytes | None] | None = None
+_STARTED: dict[tuple[str, ...], subprocess.Popen[bytes]] = {}
 
 
 @contextmanager
-def one_look() -> Iterator[None]:
+def one_look(status_of: Path | None = None) -> Iterator[None]:
     """Within it, each git query runs once, its answer reused: a command asks the working
     tree's status twice (the files changed since a ref, and what differs from the stored
     corpus index), and on a large tree each look costs most of a pull-request check. Outside
-    it (the library, a long-lived process), every query runs afresh."""
+    it (the library, a long-lived process), every query runs afresh.
+
+    With `status_of` (a folder in the repository), the status of its repository is asked at
+    once, in the background (`_start_status`)."""
     global _ANSWERS
     _ANSWERS = {}
+    if status_of is not None:
+        _start_status(status_of)
     try:
         yield
     finally:
         _ANSWERS = None
+        for started in _STARTED.values():  # not asked for after all (a usage error, say)
+            started.kill()
+            started.wait()
+        _STARTED.clear()
+
+
+def _start_status(folder: Path) -> None:
+    """Start `git status` now, its answer collected when first asked for (git_output).
+
+    On a large tree it is most of a pull-request check, and git works on it in its own
+    process while this one imports the checking code and asks git its other questions.
+    The answer is the one `git_output(top, *STATUS)` gets without it (tests/test_git.py)."""
+    output = _run(folder, "rev-parse", "--show-toplevel")
+    if output is None:
+        return
+    top = os.fsdecode(output.strip())
+    try:
+        _STARTED[(top, *STATUS)] = subprocess.Popen(
+            git_command(Path(top), *STATUS),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, **_ENVIRONMENT},
+        )
+    except OSError:
+        return  # asked for the plain way later
+
+
+def _collect(started: subprocess.Popen[bytes]) -> bytes | None:
+    try:
+        output, _ = started.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        started.kill()
+        started.wait()
+        return None
+    return output if started.returncode == 0 else None
 
 
 def git_command(root: Path, *args: str) -> list[str]:
@@ -69,10 +110,14 @@ def git_output(root: Path, *args: str) -> bytes | None:
     key = (str(root), *args)
     if _ANSWERS is not None and key in _ANSWERS:
         return _ANSWERS[key]
-    found = _run(root, *args)
+    started = _STARTED.pop(key, None)
+    found = _collect(started) if started is not None else _run(root, *args)
     if _ANSWERS is not None:
         _ANSWERS[key] = found
     return found
+
+
+_ENVIRONMENT = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
 
 
 def _run(root: Path, *args: str) -> bytes | None:
@@ -82,7 +127,7 @@ def _run(root: Path, *args: str) -> bytes | None:
             capture_output=True,
             check=False,
             timeout=300,
-            env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
+            env={**os.environ, **_ENVIRONMENT},
         )
     except (OSError, subprocess.SubprocessError):
         return None

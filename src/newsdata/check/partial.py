@@ -24,6 +24,7 @@ import stat
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,13 +43,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Delta",
-    "Neighbour",
     "UntrustedIndexError",
     "delta",
     "store",
     "take_unread",
     "with_changed",
-    "with_neighbours",
 ]
 
 
@@ -66,14 +65,6 @@ def _reading(cache: ResultCache) -> Iterator[None]:
         raise UntrustedIndexError(
             f"the stored corpus index cannot be read ({error}): rebuilt"
         ) from error
-
-
-@dataclass(frozen=True)
-class Neighbour:
-    """A stored corpus file that joins a run: its path and its stored result."""
-
-    target: Target
-    result: FileResult
 
 
 @dataclass(frozen=True)
@@ -104,7 +95,7 @@ class Delta:
             return True  # the walk finds out what is wrong with it
         return self.rows - stale + len(changed) <= len(inside)
 
-    @property
+    @cached_property
     def untrusted(self) -> frozenset[str]:
         """The files whose stored rows say nothing of their bytes now."""
         return frozenset(self.committed) | self.modified | self.dirty
@@ -114,9 +105,9 @@ class Delta:
         with a named file."""
         found: list[Target] = []
         for relative in sorted(self.untrusted):
-            identity = self.real + relative.replace("/", os.sep)
             if not relative.endswith(".txt"):
                 continue
+            identity = self.real + relative.replace("/", os.sep)
             try:
                 regular = stat.S_ISREG(os.lstat(identity).st_mode)
             except OSError:
@@ -149,13 +140,12 @@ class Delta:
         results = cache.results_for(sorted(set(digests.values())))
         return {i: replace(results[d]) for i, d in digests.items() if d in results}
 
-    def neighbours(
-        self, named: Iterable[FileResult], skip: set[str], cache: ResultCache, signed: bool
-    ) -> list[Neighbour]:
-        """The stored files sharing a key with a named result (not among the identities in
-        `skip`, nor changed since), with their stored results. UntrustedIndexError when one of those
-        results is missing."""
-        named = list(named)
+    def neighbours(self, units: Sequence[Unit], cache: ResultCache, signed: bool) -> list[Unit]:
+        """The stored files sharing a key with a named file's result (neither a file of the
+        run nor changed since), with their stored results; UntrustedIndexError when one of
+        those results is missing."""
+        named = [u.result for u in units if u.named and u.result is not None]
+        skip = {u.target.file.identity for u in units}
         with _reading(cache):
             ids = [r.article_id for r in named if r.article_id]
             rows = self.stored.sharing("article_id", ids)
@@ -168,14 +158,14 @@ class Delta:
             if row.path not in self.untrusted and identity not in skip:
                 wanted[row.path] = row
         results = cache.results_for(sorted({row.sha256 for row in wanted.values()}))
-        found: list[Neighbour] = []
+        found: list[Unit] = []
         for path, row in sorted(wanted.items()):
             result = results.get(row.sha256)
             if result is None or lacks_signature(result, signed):
                 raise UntrustedIndexError(
                     "the stored corpus index names results the cache lacks: rebuilt"
                 )
-            found.append(Neighbour(Target(self._path(path)), replace(result, findings=())))
+            found.append(Unit(Target(self._path(path)), False, result=replace(result, findings=())))
         return found
 
     def _path(self, relative: str) -> FilePath:
@@ -296,12 +286,3 @@ def take_unread(delta: Delta, units: list[Unit], cache: ResultCache, signed: boo
         if result.findings:
             found_at(result, unit.target.file)
         unit.result = result
-
-
-def with_neighbours(
-    delta: Delta, units: list[Unit], cache: ResultCache, signed: bool
-) -> list[Unit]:
-    named = [u.result for u in units if u.named and u.result is not None]
-    skip = {u.target.file.identity for u in units}
-    found = delta.neighbours(named, skip, cache, signed)
-    return [Unit(n.target, False, result=n.result) for n in found]

@@ -136,7 +136,7 @@ def _run(
         from_cache(cache, units, signatures, few=delta is not None)
         compute(settings, validator, units, options, cache, signatures)
         if delta is not None and cache is not None:
-            units += partial.with_neighbours(delta, units, cache, signatures)
+            units += delta.neighbours(units, cache, signatures)
         report, index = _report(validator, units, settings, stored=delta is not None)
         walked = _walked_corpus(units, corpus) if delta is None else None
         if cache is not None and walked is not None:
