@@ -325,7 +325,7 @@ def _overwrite(path: Path, offset: int) -> None:
         handle.write(b"\xff" * 4096)
 
 
-STORED_TABLES = {"corpus", "dirty", "bands"}
+STORED_TABLES = {"corpus", "dirty", "lookups"}
 
 
 def _damages(cache: Path) -> dict[str, Callable[[Path], object]]:

@@ -25,6 +25,7 @@ from newsdata.changes import changed_files
 from newsdata.check import partial
 from newsdata.check.cache import CACHE_FILE
 from newsdata.check.pipeline import RunOptions, run
+from newsdata.check.stored import value_key, value_keys
 from newsdata.config import Settings
 from newsdata.diagnostics import Report
 from tests.conftest import TODAY
@@ -293,12 +294,20 @@ def _database(cache: Path) -> sqlite3.Connection:
         "UPDATE meta SET value = '0000000000000000000000000000000000000000' "
         "WHERE name = 'corpus_tree'",
         "DELETE FROM corpus WHERE row = 3",
-        "UPDATE bands SET keys = substr(keys, 1, 16) WHERE band = 7",
+        "UPDATE lookups SET keys = substr(keys, 1, 16) WHERE name = 'band7'",
+        "UPDATE lookups SET rows = substr(rows, 1, 4) WHERE name = 'article_id'",
         "DELETE FROM results",
         # A hostile cache: a git option where the tree id goes (--output would write a file).
         "UPDATE meta SET value = '--output=written-by-git' WHERE name = 'corpus_tree'",
     ],
-    ids=["foreign-tree", "half-written-rows", "half-written-bands", "results-gone", "option"],
+    ids=[
+        "foreign-tree",
+        "half-written-rows",
+        "half-written-bands",
+        "half-written-lookup",
+        "results-gone",
+        "option",
+    ],
 )
 def test_an_index_that_does_not_match_is_not_trusted_and_is_rebuilt(
     indexed: tuple[Path, Path], damage: str
@@ -389,7 +398,7 @@ def test_the_cli_check_of_a_pull_request_uses_the_index(
     assert str(Path("raw", "site1", "004.txt")) in result.output
 
 
-@pytest.mark.parametrize("table", ["corpus", "corpus_article_id", "bands", "dirty"])
+@pytest.mark.parametrize("table", ["corpus", "sqlite_autoindex_corpus_1", "lookups", "dirty"])
 def test_a_damaged_index_is_noticed_and_rebuilt(indexed: tuple[Path, Path], table: str) -> None:
     repo, cache = indexed
     (repo / "raw" / "site1" / "013.txt").write_text(variant("same-url", 313, article(1)), "utf-8")
@@ -412,3 +421,14 @@ def test_a_damaged_index_is_noticed_and_rebuilt(indexed: tuple[Path, Path], tabl
     assert used == [True]
     assert again.notes == ()
     assert findings(again) == findings(report)
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=40), st.text("0123456789abcdefABCDEF x_", min_size=16, max_size=40)
+        )
+    )
+)
+def test_lookup_keys_in_bulk_are_the_plain_keys(values: list[str]) -> None:
+    assert value_keys(values).tolist() == [value_key(v) for v in values]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +39,7 @@ STATUS = (
     "--ignored=matching",
 )
 _ANSWERS: dict[tuple[str, ...], bytes | None] | None = None
-_STARTED: dict[tuple[str, ...], subprocess.Popen[bytes]] = {}
+_STARTED: dict[tuple[str, ...], Callable[..., bytes | None]] = {}
 
 
 @contextmanager
@@ -49,50 +50,52 @@ def one_look(status_of: Path | None = None) -> Iterator[None]:
     it (the library, a long-lived process), every query runs afresh.
 
     With `status_of` (a folder in the repository), the status of its repository is asked at
-    once, in the background (`_start_status`)."""
+    once, in the background, and collected when first asked for: on a large tree it is most
+    of a pull-request check, and git works on it while this process imports the checking code
+    and asks git its other questions."""
     global _ANSWERS
     _ANSWERS = {}
-    if status_of is not None:
-        _start_status(status_of)
+    if status_of is not None and (top := git_output(status_of, "rev-parse", "--show-toplevel")):
+        top_folder = os.fsdecode(top.strip())
+        _STARTED[(top_folder, *STATUS)] = _background(Path(top_folder), *STATUS)
     try:
         yield
     finally:
         _ANSWERS = None
-        for started in _STARTED.values():  # not asked for after all (a usage error, say)
-            started.kill()
-            started.wait()
+        for collect in _STARTED.values():  # not asked for after all (a usage error, say)
+            collect(stop=True)
         _STARTED.clear()
 
 
-def _start_status(folder: Path) -> None:
-    """Start `git status` now, its answer collected when first asked for (git_output).
-
-    On a large tree it is most of a pull-request check, and git works on it in its own
-    process while this one imports the checking code and asks git its other questions.
-    The answer is the one `git_output(top, *STATUS)` gets without it (tests/test_git.py)."""
-    output = _run(folder, "rev-parse", "--show-toplevel")
-    if output is None:
-        return
-    top = os.fsdecode(output.strip())
+def _background(root: Path, *args: str) -> Callable[..., bytes | None]:
+    """Start a git query now; what it prints, when the returned function is called (the
+    answer the query gets run in the foreground: tests/test_git.py). Its output goes to a
+    temporary file, so that git never waits on a full pipe meanwhile."""
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (closed by collect)
     try:
-        _STARTED[(top, *STATUS)] = subprocess.Popen(
-            git_command(Path(top), *STATUS),
-            stdout=subprocess.PIPE,
+        process = subprocess.Popen(
+            git_command(root, *args),
+            stdout=output,
             stderr=subprocess.DEVNULL,
             env={**os.environ, **_ENVIRONMENT},
         )
     except OSError:
-        return  # asked for the plain way later
+        output.close()
+        return lambda stop=False: None
 
+    def collect(stop: bool = False) -> bytes | None:
+        try:
+            if stop:
+                process.kill()
+            process.wait(timeout=300)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        with output:
+            output.seek(0)
+            return output.read() if process.returncode == 0 else None
 
-def _collect(started: subprocess.Popen[bytes]) -> bytes | None:
-    try:
-        output, _ = started.communicate(timeout=300)
-    except subprocess.TimeoutExpired:
-        started.kill()
-        started.wait()
-        return None
-    return output if started.returncode == 0 else None
+    return collect
 
 
 def git_command(root: Path, *args: str) -> list[str]:
@@ -111,7 +114,7 @@ def git_output(root: Path, *args: str) -> bytes | None:
     if _ANSWERS is not None and key in _ANSWERS:
         return _ANSWERS[key]
     started = _STARTED.pop(key, None)
-    found = _collect(started) if started is not None else _run(root, *args)
+    found = started() if started is not None else _run(root, *args)
     if _ANSWERS is not None:
         _ANSWERS[key] = found
     return found
@@ -152,27 +155,26 @@ class CorpusState:
     tree: str
     changed: frozenset[str]
 
-    def blobs(self) -> dict[str, str] | None:
-        """The blob id of every file of `tree` (relative to the corpus), or None on failure."""
-        output = git_output(self.top, "ls-tree", "-r", "-z", "--full-tree", self.tree)
-        if output is None:
-            return None
-        found: dict[str, str] = {}
-        for entry in output.split(b"\0"):
-            if not entry:
-                continue
-            info, _, name = entry.partition(b"\t")
-            mode, kind, blob = info.split(b" ")
-            if kind == b"blob" and mode in (b"100644", b"100755"):
-                found[os.fsdecode(name)] = blob.decode("ascii")
-        return found
+    #: The blob id of every regular file of `tree` (relative to the corpus), when asked for.
+    blobs: dict[str, str] | None = None
 
 
-def corpus_state(corpus: Path) -> CorpusState | None:
+#: An entry of `git ls-tree -r -z`: a regular file's blob id and path (links, submodules and
+#: other modes aside).
+_REGULAR = re.compile("100(?:644|755) blob ([0-9a-f]+)\t([^\0]*)")
+
+
+def _blob_ids(listing: bytes) -> dict[str, str]:
+    text = listing.decode("utf-8", "surrogateescape")  # as os.fsdecode, in one call
+    return {path: blob for blob, path in _REGULAR.findall(text)}
+
+
+def corpus_state(corpus: Path, *, blobs: bool = False) -> CorpusState | None:
     """The corpus folder's state in its git repository, or None when git cannot vouch for the
     files' bytes: no repository, no commit, the folder not in HEAD (or reached through a link),
     or a repository that converts content between its blobs and the working tree (line
-    endings, filters, encodings: then a blob id does not name the bytes on disk)."""
+    endings, filters, encodings: then a blob id does not name the bytes on disk). With
+    `blobs`, the tree's blob ids too (listed while git looks at the working tree)."""
     real = os.path.realpath(corpus)
     output = git_output(Path(real), "rev-parse", "--show-toplevel")
     if output is None:
@@ -182,14 +184,17 @@ def corpus_state(corpus: Path) -> CorpusState | None:
     if relative.startswith("..") or _converts(top):
         return None
     prefix = "" if relative == "." else relative.replace(os.sep, "/") + "/"
-    tree = git_output(top, "rev-parse", "--verify", "-q", f"HEAD:{prefix}")
-    if tree is None:
+    output = git_output(top, "rev-parse", "--verify", "-q", f"HEAD:{prefix}")
+    if output is None:
         return None
+    tree = output.strip().decode("ascii")
+    listing = _background(top, "ls-tree", "-r", "-z", "--full-tree", tree) if blobs else None
     entries = status_entries(top)
-    if entries is None:
+    listed = listing() if listing is not None else None
+    if entries is None or (blobs and listed is None):
         return None
     changed = frozenset(name.removeprefix(prefix) for _, name in entries if name.startswith(prefix))
-    return CorpusState(top, prefix, tree.strip().decode("ascii"), changed)
+    return CorpusState(top, prefix, tree, changed, _blob_ids(listed) if listed else None)
 
 
 def status_entries(top: Path) -> list[tuple[str, str]] | None:

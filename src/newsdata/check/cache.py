@@ -34,7 +34,7 @@ from newsdata.errors import CacheError
 __all__ = ["CACHE_FILE", "ResultCache", "StatKey", "StoredDigests", "stat_key"]
 
 CACHE_FILE = "validate.sqlite3"
-_FORMAT = "newsdata-cache-4"
+_FORMAT = "newsdata-cache-5"
 _CACHE_KIB = 64 * 1024  # SQLite page cache of the connection
 StatKey = tuple[int, int, int, int]
 

@@ -205,8 +205,8 @@ def store(cache: ResultCache, index: CorpusIndex, corpus: Path) -> str | None:
     """Store the corpus index of a run that checked every file of the corpus, unless the one
     stored already describes this very state (the same tree, nothing else changed); a
     problem met doing so, as a note (the run's report stands without it)."""
-    state = corpus_state(corpus)
-    if state is None:
+    state = corpus_state(corpus, blobs=True)
+    if state is None or state.blobs is None:
         return None
     stored = cache.stored()
     try:
@@ -215,9 +215,7 @@ def store(cache: ResultCache, index: CorpusIndex, corpus: Path) -> str | None:
         known = None  # replaced below (or found damaged there)
     if known is not None and _same(known, state):
         return None
-    blobs = state.blobs()
-    if blobs is None:
-        return None
+    blobs = state.blobs
     real = os.path.realpath(corpus) + os.sep
     rows: list[IndexRow] = []
     positions: list[int] = []
@@ -229,9 +227,9 @@ def store(cache: ResultCache, index: CorpusIndex, corpus: Path) -> str | None:
         blob = None if relative in state.changed else blobs.get(relative)
         rows.append(IndexRow(relative, facts.sha256, blob, facts.article_id, facts.body_hash))
         positions.append(position)
-    keys, signed = _stored_keys(index, positions)
+    bands, signed = _stored_bands(index, positions)
     try:
-        stored.replace(state.tree, state.changed, rows, keys, signed)
+        stored.replace(state.tree, state.changed, rows, bands, signed)
     except sqlite3.Error as error:
         cache.failed(error)  # a damaged database is rebuilt: the next full run stores it
         return f"corpus index not stored ({cache.path}): {error}"
@@ -242,22 +240,29 @@ def _same(known: StoredState, state: CorpusState) -> bool:
     return known.tree == state.tree and not known.dirty and not state.changed
 
 
-def _stored_keys(
+def _stored_bands(
     index: CorpusIndex, positions: list[int]
-) -> tuple[npt.NDArray[np.uint64] | None, list[int]]:
-    """The band keys of the stored rows that have a signature, and those rows' numbers."""
-    if index.signatures is None:
-        return None, []
+) -> tuple[npt.NDArray[np.uint64] | None, npt.NDArray[np.uint32]]:
+    """The band keys (one row a band) of the stored rows that have a signature, and those
+    rows' numbers; `positions`: each stored row's entry in the index."""
     import numpy as np
 
     from newsdata.check.similarity import NUM_PERM, band_keys, signed_rows
 
+    if index.signatures is None:
+        return None, np.zeros(0, dtype=np.uint32)
     matrix = np.frombuffer(index.signatures, dtype="<u4").reshape(-1, NUM_PERM)
-    rows = index.signature_rows
-    picked = np.asarray([rows[p] for p in positions] if rows else positions, dtype=np.int64)
-    chosen = matrix[picked]
-    signed = signed_rows(chosen)
-    return band_keys(chosen[signed]), signed.tolist()
+    order = index.signature_rows
+    in_buffer = np.asarray(positions, dtype=np.int64)  # each stored row's signature
+    if order is not None:
+        in_buffer = np.asarray(order, dtype=np.int64)[in_buffer]
+    has_signature = np.zeros(len(matrix), dtype=bool)
+    has_signature[signed_rows(matrix)] = True
+    signed = np.flatnonzero(has_signature[in_buffer])
+    # The keys of every signature in the buffer, then those of the stored rows: a gather of
+    # 32 keys a row, not of 128 values.
+    keys = band_keys(matrix)[in_buffer[signed]]
+    return np.ascontiguousarray(keys.T), signed.astype(np.uint32)
 
 
 def _band_keys(signatures: Sequence[bytes | None]) -> npt.NDArray[np.uint64]:

@@ -2,13 +2,15 @@
 
 A run over the whole corpus in a git repository stores, in the cache's database, one row per
 corpus file (its path relative to the corpus, content hash, git blob id, article id and body
-hash) and, for each LSH band, every signed body's band key, sorted, with its row. With them
-goes the state they describe: the corpus tree in HEAD, and the files that differed from that
-tree in the working tree then (`dirty`).
+hash), and lookups: for the article ids, the body hashes, the blob ids and each LSH band, every
+row's 64-bit key, sorted, with its row number. With them goes the state they describe: the
+corpus tree in HEAD, and the files that differed from that tree in the working tree then
+(`dirty`).
 
 A run over a few files (a pull request's) asks git what differs from that state, and looks
 up, by key, the stored files that share an id, a body hash or a band key with the files it
-checks (check/partial.py): indexed queries, never a load of every row. Rows, bands and state
+checks (check/partial.py): a binary search in each lookup, through SQLite's incremental blob
+reads (about twenty keys read per search), never a load of every row. Rows, lookups and state
 are replaced in one transaction, and checked against each other when opened: an index that
 does not add up is not used (the run walks the corpus, and rebuilds it).
 """
@@ -28,18 +30,19 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-__all__ = ["SCHEMA", "IndexRow", "StoredIndex", "StoredState"]
+__all__ = ["SCHEMA", "IndexRow", "StoredIndex", "StoredState", "value_key", "value_keys"]
 
-#: The index's tables, made with the cache's (check/cache.py).
+#: The index's tables, made with the cache's (check/cache.py). A lookup is kept as two blobs
+#: (sorted keys, their rows) rather than as SQL indexes: made with one sort each, where the
+#: random inserts into B-trees of 200,000 hashes cost more than the rows themselves.
 SCHEMA = (
     "CREATE TABLE corpus (row INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, "
     "sha256 TEXT NOT NULL, blob TEXT, article_id TEXT, body_hash TEXT)",
-    "CREATE INDEX corpus_blob ON corpus (blob)",
-    "CREATE INDEX corpus_article_id ON corpus (article_id)",
-    "CREATE INDEX corpus_body_hash ON corpus (body_hash)",
     "CREATE TABLE dirty (path TEXT PRIMARY KEY)",
-    "CREATE TABLE bands (band INTEGER PRIMARY KEY, keys BLOB NOT NULL, rows BLOB NOT NULL)",
+    "CREATE TABLE lookups (name TEXT PRIMARY KEY, keys BLOB NOT NULL, rows BLOB NOT NULL)",
 )
+_FACTS = ("article_id", "body_hash", "blob")  # looked up by value (bands: by band key)
+_BANDS = tuple(f"band{band}" for band in range(BANDS))
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")  # SHA-1 or SHA-256 repositories
 _KEY_BYTES = 8
 _ROW_BYTES = 4
@@ -66,6 +69,34 @@ class StoredState:
     rows: int
 
 
+def value_key(value: str) -> int:
+    """A text value's 64-bit lookup key: its first 16 hex digits (ids and hashes are hex), or
+    a hash of it. Equal values have equal keys; rows found by key are compared by value."""
+    try:
+        return int(value[:16], 16)
+    except ValueError:
+        import hashlib
+
+        return int.from_bytes(hashlib.blake2b(value.encode(), digest_size=8).digest(), "big")
+
+
+def value_keys(values: Sequence[str]) -> npt.NDArray[np.uint64]:
+    """`value_key` of many values: of hex ones (ids and hashes, all of them in practice) in
+    one pass through bytes.fromhex, not one int() call each (a third of storing the index of
+    200,000 files); tests/test_partial.py checks it against value_key."""
+    import numpy as np
+
+    prefixes = [value[:16] for value in values]
+    if all(len(prefix) == 16 for prefix in prefixes):
+        try:
+            digits = bytes.fromhex("".join(prefixes))
+        except ValueError:
+            digits = b""  # not all hex: one at a time
+        if len(digits) == 8 * len(values):  # (fromhex skips spaces: none were there)
+            return np.frombuffer(digits, dtype=">u8").astype(np.uint64)
+    return np.fromiter(map(value_key, values), dtype=np.uint64, count=len(values))
+
+
 class StoredIndex:
     """The stored corpus index in the cache's database (see the module's docstring)."""
 
@@ -74,7 +105,7 @@ class StoredIndex:
 
     def state(self) -> StoredState | None:
         """The state the index describes, or None when there is none or it does not add up
-        (a count or a band of another length than the meta data says: a half-written or
+        (a count or a lookup of another length than the meta data says: a half-written or
         damaged update)."""
         meta = dict(self._db.execute("SELECT name, value FROM meta WHERE name LIKE 'corpus_%'"))
         tree, count, signed = (meta.get(f"corpus_{k}") for k in ("tree", "rows", "signed"))
@@ -83,10 +114,19 @@ class StoredIndex:
         (rows,) = self._db.execute("SELECT count(*) FROM corpus").fetchone()
         if rows != int(count):
             return None
-        sizes = self._db.execute("SELECT length(keys), length(rows) FROM bands").fetchall()
-        expected = [(int(signed) * _KEY_BYTES, int(signed) * _ROW_BYTES)] * BANDS
-        if int(signed) and sizes != expected:
+        sizes = {
+            name: (keys, numbers)
+            for name, keys, numbers in self._db.execute(
+                "SELECT name, length(keys), length(rows) FROM lookups"
+            )
+        }
+        bands = [(int(signed) * _KEY_BYTES, int(signed) * _ROW_BYTES)] * BANDS
+        if [sizes.get(name) for name in _BANDS] != (bands if int(signed) else [None] * BANDS):
             return None
+        for name in _FACTS:
+            keys, numbers = sizes.get(name, (-1, 0))
+            if keys != numbers * 2 or numbers > rows * _ROW_BYTES:
+                return None
         dirty = frozenset(path for (path,) in self._db.execute("SELECT path FROM dirty"))
         return StoredState(str(tree), dirty, rows)
 
@@ -96,26 +136,35 @@ class StoredIndex:
 
     def with_blobs(self, blobs: Iterable[str]) -> dict[str, str]:
         """A content hash for each of these blob ids the index knows."""
-        return {row.blob: row.sha256 for row in self._select("blob", list(blobs)) if row.blob}
+        return {row.blob: row.sha256 for row in self.sharing("blob", blobs) if row.blob}
 
     def sharing(self, column: str, values: Iterable[str]) -> list[IndexRow]:
-        """The rows whose `column` (article_id, body_hash) is one of `values`."""
-        assert column in ("article_id", "body_hash")
-        return self._select(column, sorted(set(values)))
+        """The rows whose `column` (article_id, body_hash, blob) is one of `values`."""
+        assert column in _FACTS
+        wanted = set(values)
+        found = self._rows({column: sorted({value_key(v) for v in wanted})})
+        return [row for row in found if getattr(row, column) in wanted]
 
     def in_buckets(self, keys: npt.NDArray[np.uint64]) -> list[IndexRow]:
         """The rows that share a band key with any row of `keys` (bodies by bands): every
         member of each such bucket, however large."""
+        return self._rows(
+            {name: sorted(set(keys[:, band].tolist())) for band, name in enumerate(_BANDS)}
+        )
+
+    def _rows(self, keys: dict[str, list[int]]) -> list[IndexRow]:
+        """The rows under any of these keys, in each named lookup."""
         members: set[int] = set()
-        if self._db.execute("SELECT count(*) FROM bands").fetchone()[0] != BANDS:
-            return []  # no body had a signature
-        for band in range(BANDS):
-            wanted = sorted(set(keys[:, band].tolist()))
-            if not wanted:
-                continue
+        present = {name for (name,) in self._db.execute("SELECT name FROM lookups")}
+        for name, wanted in keys.items():
+            if not wanted or name not in present:
+                continue  # (no bands: no body had a signature)
+            (rowid,) = self._db.execute(
+                "SELECT rowid FROM lookups WHERE name = ?", [name]
+            ).fetchone()
             with (
-                self._db.blobopen("bands", "keys", band, readonly=True) as stored,
-                self._db.blobopen("bands", "rows", band, readonly=True) as rows,
+                self._db.blobopen("lookups", "keys", rowid, readonly=True) as stored,
+                self._db.blobopen("lookups", "rows", rowid, readonly=True) as rows,
             ):
                 sorted_keys = _BlobKeys(stored)
                 for key in wanted:
@@ -147,34 +196,42 @@ class StoredIndex:
         tree: str,
         dirty: Iterable[str],
         rows: Sequence[IndexRow],
-        keys: npt.NDArray[np.uint64] | None,
-        signed: Sequence[int],
+        bands: npt.NDArray[np.uint64] | None,
+        signed: npt.NDArray[np.uint32],
     ) -> None:
-        """Store a whole corpus anew: `rows` in path order, `keys` the band keys of the rows
-        `signed` (row numbers into `rows`), one row of keys each. One transaction."""
+        """Store a whole corpus anew: `rows` in path order; `bands` the band keys (one row a
+        band) of the rows `signed` (row numbers into `rows`). One transaction."""
         import numpy as np
 
+        lookups: dict[str, tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]] = {}
+        for column in _FACTS:
+            values = [getattr(row, column) for row in rows]
+            present = [n for n, value in enumerate(values) if value]
+            keys = value_keys([values[n] for n in present])
+            lookups[column] = (keys, np.asarray(present, dtype=np.uint32))
+        if bands is not None and len(signed):
+            lookups.update(
+                zip(_BANDS, ((bands[band], signed) for band in range(BANDS)), strict=True)
+            )
         with self._db:
-            for table in ("corpus", "dirty", "bands"):
+            for table in ("corpus", "dirty", "lookups"):
                 self._db.execute(f"DELETE FROM {table}")
             self._db.executemany(
                 "INSERT INTO corpus VALUES (?, ?, ?, ?, ?, ?)",
                 ((number, *row) for number, row in enumerate(rows)),
             )
             self._db.executemany("INSERT INTO dirty VALUES (?)", ((p,) for p in sorted(dirty)))
-            numbers = np.asarray(signed, dtype="<u4")
-            if keys is not None and len(numbers):
-                for band in range(BANDS):
-                    order = np.argsort(keys[:, band], kind="stable")
-                    self._db.execute(
-                        "INSERT INTO bands VALUES (?, ?, ?)",
-                        (
-                            band,
-                            keys[order, band].astype("<u8").tobytes(),
-                            numbers[order].tobytes(),
-                        ),
-                    )
-            meta = {"tree": tree, "rows": str(len(rows)), "signed": str(len(numbers))}
+            for name, (keys, numbers) in lookups.items():
+                order = np.argsort(keys)  # rows under one key are a set: any order
+                self._db.execute(
+                    "INSERT INTO lookups VALUES (?, ?, ?)",
+                    (
+                        name,
+                        keys[order].astype("<u8").tobytes(),
+                        numbers[order].astype("<u4").tobytes(),
+                    ),
+                )
+            meta = {"tree": tree, "rows": str(len(rows)), "signed": str(len(signed))}
             self._db.executemany(
                 "INSERT OR REPLACE INTO meta VALUES (?, ?)",
                 [(f"corpus_{name}", value) for name, value in meta.items()],
