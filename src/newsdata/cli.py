@@ -182,13 +182,8 @@ def validate(
             paths = changed_paths(changed_since, paths, root / settings.raw)
         elif not paths:
             raise click.UsageError("give at least one PATH (or --changed-since REF)")
-        options = RunOptions(
-            jobs=jobs,
-            use_cache=not no_cache,
-            cache_dir=cache_dir,
-            root=root,
-            progress=progress_bar(),
-        )
+        progress = progress_bar()
+        options = RunOptions(jobs, not no_cache, cache_dir, root, progress)
         report = run(paths, settings, options)
     for note in report.notes:
         click.echo(f"warning: {note}", err=True)
