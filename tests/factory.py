@@ -133,7 +133,8 @@ PLANTED = "planted in the cache"
 
 def plant_in_cache(cache: Path) -> None:
     """Put a fake finding (ND201, message PLANTED) into every result of a validation cache
-    folder: it shows up in a report only if the run used the cache."""
+    folder: it shows up in a report only if the run used the cache. The last full run's
+    verdict goes (check/replay.py): it would give that run's findings without any result."""
     import sqlite3
 
     from newsdata.check.cache import CACHE_FILE
@@ -143,5 +144,6 @@ def plant_in_cache(cache: Path) -> None:
     try:
         with db:
             db.execute("UPDATE results SET findings = ?", (json.dumps(finding),))
+            db.execute("DELETE FROM verdict")
     finally:
         db.close()

@@ -325,7 +325,7 @@ def _overwrite(path: Path, offset: int) -> None:
         handle.write(b"\xff" * 4096)
 
 
-STORED_TABLES = {"corpus", "dirty", "lookups"}
+STORED_TABLES = {"corpus", "dirty", "lookups", "verdict"}
 
 
 def _damages(cache: Path) -> dict[str, Callable[[Path], object]]:
@@ -334,8 +334,8 @@ def _damages(cache: Path) -> dict[str, Callable[[Path], object]]:
     with sqlite3.connect(cache / CACHE_FILE) as db:
         # (meta's primary-key index is never read or written after the cache is made: damage
         # there changes nothing, and nothing notices it.)
-        # The stored corpus index's tables are read and written in git repositories only
-        # (tests/test_partial.py damages them there).
+        # The stored corpus index's and verdict's tables are read and written in git
+        # repositories only (tests/test_partial.py and tests/test_replay.py damage them there).
         roots = {
             name: page
             for name, page, table in db.execute(

@@ -169,12 +169,13 @@ def _blob_ids(listing: bytes) -> dict[str, str]:
     return {path: blob for blob, path in _REGULAR.findall(text)}
 
 
-def corpus_state(corpus: Path, *, blobs: bool = False) -> CorpusState | None:
+def corpus_state(corpus: Path, *, blobs: bool = False, fresh: bool = False) -> CorpusState | None:
     """The corpus folder's state in its git repository, or None when git cannot vouch for the
     files' bytes: no repository, no commit, the folder not in HEAD (or reached through a link),
     or a repository that converts content between its blobs and the working tree (line
     endings, filters, encodings: then a blob id does not name the bytes on disk). With
-    `blobs`, the tree's blob ids too (listed while git looks at the working tree)."""
+    `blobs`, the tree's blob ids too (listed while git looks at the working tree); `fresh`: the
+    working tree as it is now (after a run's reads), not as the command first saw it."""
     real = os.path.realpath(corpus)
     output = git_output(Path(real), "rev-parse", "--show-toplevel")
     if output is None:
@@ -189,7 +190,7 @@ def corpus_state(corpus: Path, *, blobs: bool = False) -> CorpusState | None:
         return None
     tree = output.strip().decode("ascii")
     listing = _background(top, "ls-tree", "-r", "-z", "--full-tree", tree) if blobs else None
-    entries = status_entries(top)
+    entries = status_entries(top, fresh=fresh)
     listed = listing() if listing is not None else None
     if entries is None or (blobs and listed is None):
         return None
@@ -197,9 +198,10 @@ def corpus_state(corpus: Path, *, blobs: bool = False) -> CorpusState | None:
     return CorpusState(top, prefix, tree, changed, _blob_ids(listed) if listed else None)
 
 
-def status_entries(top: Path) -> list[tuple[str, str]] | None:
-    """Each file that differs from HEAD, as (git's two status letters, path from `top`)."""
-    status = git_output(top, *STATUS)
+def status_entries(top: Path, *, fresh: bool = False) -> list[tuple[str, str]] | None:
+    """Each file that differs from HEAD, as (git's two status letters, path from `top`);
+    `fresh`: asked now, not the command's earlier look (one_look)."""
+    status = _run(top, *STATUS) if fresh else git_output(top, *STATUS)
     if status is None:
         return None
     return [(name[:2], name[3:]) for name in _names(status)]

@@ -34,7 +34,9 @@ from newsdata.errors import CacheError
 __all__ = ["CACHE_FILE", "ResultCache", "StatKey", "StoredDigests", "stat_key"]
 
 CACHE_FILE = "validate.sqlite3"
-_FORMAT = "newsdata-cache-5"
+#: The last full run's verdict (check/replay.py): one row.
+_VERDICT = "CREATE TABLE verdict (asked TEXT PRIMARY KEY, state TEXT, findings TEXT, facts TEXT)"
+_FORMAT = "newsdata-cache-6"
 _CACHE_KIB = 64 * 1024  # SQLite page cache of the connection
 StatKey = tuple[int, int, int, int]
 
@@ -148,11 +150,16 @@ class ResultCache:
             db.execute(
                 f"CREATE TABLE results (sha256 TEXT PRIMARY KEY, findings TEXT, {FACT_COLUMNS})"
             )
-            for statement in SCHEMA:
+            for statement in (*SCHEMA, _VERDICT):
                 db.execute(statement)
             db.executemany(
                 "INSERT INTO meta VALUES (?, ?)", [("format", _FORMAT), ("key", self.key)]
             )
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The database, for the stored corpus index and verdict (check/stored.py, replay.py)."""
+        return self._db
 
     def stored(self) -> StoredIndex:
         """The corpus index kept in this database (check/stored.py)."""

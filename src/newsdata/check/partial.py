@@ -201,12 +201,12 @@ def delta(corpus: Path, cache: ResultCache) -> tuple[Delta | None, str | None]:
     return Delta(stored, walked, real, committed, state.changed, known.dirty, known.rows), None
 
 
-def store(cache: ResultCache, index: CorpusIndex, corpus: Path) -> str | None:
+def store(cache: ResultCache, index: CorpusIndex, corpus: Path, state: CorpusState) -> str | None:
     """Store the corpus index of a run that checked every file of the corpus, unless the one
     stored already describes this very state (the same tree, nothing else changed); a
-    problem met doing so, as a note (the run's report stands without it)."""
-    state = corpus_state(corpus, blobs=True)
-    if state is None or state.blobs is None:
+    problem met doing so, as a note (the run's report stands without it). `state`: git's
+    view after the run's reads, with the tree's blob ids."""
+    if state.blobs is None:
         return None
     stored = cache.stored()
     try:

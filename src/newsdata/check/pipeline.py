@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsdata.check import partial
+from newsdata.check import replay as replay_verdict
 from newsdata.check.cache import ResultCache, StatKey
 from newsdata.check.caching import Unit, compute, from_cache
 from newsdata.check.discovery import FilePath, discover
@@ -21,6 +22,7 @@ from newsdata.check.similarity import SIGNATURE_BYTES
 from newsdata.config import Settings
 from newsdata.diagnostics import Diagnostic, Report
 from newsdata.errors import CacheError
+from newsdata.git import corpus_state
 from newsdata.root import find_root
 from newsdata.rules import Needs
 
@@ -71,7 +73,8 @@ def validate(
     options: RunOptions | None = None,
 ) -> Report:
     """Check the files under `paths` and, when they lie in the corpus, compare them with it."""
-    return run(paths, settings, options).report
+    with _collector_paused():
+        return _run(paths, settings, options, replay=True).report
 
 
 def run(
@@ -106,7 +109,11 @@ def _run(
     settings: Settings | None,
     options: RunOptions | None,
     earlier: Sequence[str] = (),
+    *,
+    replay: bool = False,
 ) -> Run:
+    """The run; with `replay`, a full run may take the last one's verdict (check/replay.py)
+    and then returns no file's result (validate needs the report only)."""
     settings = settings or Settings()
     options = options or RunOptions()
     validator = Validator(settings, defer_volatile=True)
@@ -129,7 +136,15 @@ def _run(
     if options.on_checked is not None:
         _give_sources(units, root)
     notes += [f"no article file (*.txt) under {folder}" for folder in _empty_folders(paths, units)]
+    walked = _walked_corpus(units, corpus) if delta is None else None
+    replay = replay and walked is not None and cache is not None and all(u.named for u in units)
     try:
+        found = None
+        if replay and cache is not None:
+            found = replay_verdict.replayed(cache, validator, paths, units, corpus)
+        if found is not None:  # nothing changed since the last full run: its verdict
+            files = tuple(RunFile(u.target.file, u.named, None, None) for u in units)
+            return Run(Report.build(len(units), found, notes), files, root)
         signatures = _needs_signatures(validator, units, compared=delta is not None)
         if delta is not None and cache is not None:
             partial.take_unread(delta, units, cache, signatures)
@@ -138,11 +153,14 @@ def _run(
         if delta is not None and cache is not None:
             units += delta.neighbours(units, cache, signatures)
         report, index = _report(validator, units, settings, stored=delta is not None)
-        walked = _walked_corpus(units, corpus) if delta is None else None
         if cache is not None and walked is not None:
             cache.prune({u.target.file.identity for u in units}, walked)
-            if options.on_checked is None and (problem := partial.store(cache, index, corpus)):
-                notes.append(problem)
+            # git's view after the reads: a file changed meanwhile is one git reports changed
+            state = corpus_state(corpus, blobs=True, fresh=True)
+            if state is not None and options.on_checked is None:
+                notes += filter(None, [partial.store(cache, index, corpus, state)])
+                if replay:
+                    replay_verdict.save(cache, validator, paths, units, state, report.diagnostics)
     except partial.UntrustedIndexError as error:  # found out mid-run: walk the corpus instead
         assert cache is not None
         cache.close()
