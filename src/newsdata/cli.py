@@ -161,9 +161,9 @@ def validate(
     from newsdata.root import find_root
 
     root = find_root(Path.cwd())
-    # The working tree's status, asked once for both the files changed and the stored index;
-    # for a pull request's check, started first: git works on it while the rest is imported.
-    with one_look(status_of=root if changed_since is not None else None):
+    # The working tree's status, asked once (the files changed, the stored index, the last
+    # verdict), and started first: git works on it while the rest is imported and walked.
+    with one_look(status_of=root):
         from newsdata.changes import changed_paths
         from newsdata.check.pipeline import RunOptions
         from newsdata.check.pipeline import validate as run

@@ -113,7 +113,7 @@ def _run(
     replay: bool = False,
 ) -> Run:
     """The run; with `replay`, a full run may take the last one's verdict (check/replay.py)
-    and then returns no file's result (validate needs the report only)."""
+    and then returns no files (validate needs the report only)."""
     settings = settings or Settings()
     options = options or RunOptions()
     validator = Validator(settings, defer_volatile=True)
@@ -143,8 +143,7 @@ def _run(
         if replay and cache is not None:
             found = replay_verdict.replayed(cache, validator, paths, units, corpus)
         if found is not None:  # nothing changed since the last full run: its verdict
-            files = tuple(RunFile(u.target.file, u.named, None, None) for u in units)
-            return Run(Report.build(len(units), found, notes), files, root)
+            return Run(Report.build(len(units), found, notes), (), root)
         signatures = _needs_signatures(validator, units, compared=delta is not None)
         if delta is not None and cache is not None:
             partial.take_unread(delta, units, cache, signatures)

@@ -18,13 +18,13 @@ import json
 import os
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import fields
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsdata.check.cache import ResultCache, stat_key
-from newsdata.check.results import FileResult
+from newsdata.check.results import FACTS
+from newsdata.check.rows import decode_result
 from newsdata.diagnostics import Diagnostic, Severity
 from newsdata.git import CorpusState, corpus_state
 
@@ -35,11 +35,9 @@ if TYPE_CHECKING:
 __all__ = ["replayed", "save"]
 
 #: A file's facts as stored (its table: check/cache.py): what a rule of the day may read, the
-#: signature aside.
-_FACTS = (
-    "sha256",
-    *(f.name for f in fields(FileResult) if f.metadata.get("fact") and f.name != "signature"),
-)
+#: signature aside, in the order of a row of the results table (check/rows.py), which decodes
+#: them.
+_FACTS = ("sha256", *(name for name in FACTS if name != "signature"))
 
 
 def _asked(validator: Validator, paths: Sequence[str | os.PathLike[str]], real: str) -> str:
@@ -75,11 +73,14 @@ _CODE = ("index.py", "replay.py", "pipeline.py")
 
 def _state(units: Sequence[Unit], corpus: CorpusState, real: str) -> str:
     """The state a verdict holds for: the walk's digest, the tree, the changed files' stats."""
+    targets = [u.target for u in units]
     walk = hashlib.sha256()
-    for unit in units:
-        target = unit.target
-        line = f"{target.file.walked}\1{target.file.identity}\1{target.problem}\1{target.detail}\0"
-        walk.update(line.encode("utf-8", "surrogateescape"))
+    for part in (
+        [t.file.walked for t in targets],
+        [t.file.identity for t in targets],
+        [f"{n}\1{t.problem}\1{t.detail}" for n, t in enumerate(targets) if t.problem],
+    ):
+        walk.update("\0".join(part).encode("utf-8", "surrogateescape") + b"\1")
     changed: dict[str, object] = {}
     for relative in sorted(corpus.changed):
         try:
@@ -114,9 +115,12 @@ def replayed(
         return None
     try:
         found = [_diagnostic(item) for item in json.loads(row[1])]
-        dated = [(shown, _facts(values)) for shown, *values in json.loads(row[2])]
+        stored = [(shown, decode_result((None, *f, None))) for shown, *f in json.loads(row[2])]
     except (ValueError, TypeError):
         return None  # not what save wrote: the run checks instead
+    dated = [(shown, facts) for shown, facts in stored if isinstance(shown, str) and facts]
+    if len(dated) != len(stored):
+        return None
     return found + validator.check_volatile(dated)
 
 
@@ -176,14 +180,3 @@ def _diagnostic(item: list[object]) -> Diagnostic:
 
 def _number(value: object) -> bool:
     return value is None or (isinstance(value, int) and not isinstance(value, bool))
-
-
-def _facts(values: list[object]) -> FileResult:
-    if len(values) != len(_FACTS):
-        raise ValueError("not a file's facts")
-    result = FileResult(())
-    for name, value in zip(_FACTS, values, strict=True):
-        if not (value is None or isinstance(value, (str, int))) or isinstance(value, bool):
-            raise TypeError("not a file's facts")
-        setattr(result, name, value)
-    return result
