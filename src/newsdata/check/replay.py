@@ -18,14 +18,15 @@ import json
 import os
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsdata.check.cache import ResultCache, stat_key
 from newsdata.check.results import FACTS
-from newsdata.check.rows import decode_result
-from newsdata.diagnostics import Diagnostic, Severity
+from newsdata.check.rows import decode_findings, decode_result, encode_findings
+from newsdata.diagnostics import Diagnostic
 from newsdata.git import CorpusState, corpus_state
 
 if TYPE_CHECKING:
@@ -114,7 +115,11 @@ def replayed(
     if row is None or row[0] != _state(units, state, real):
         return None
     try:
-        found = [_diagnostic(item) for item in json.loads(row[1])]
+        found = [
+            replace(finding, path=_text(path))
+            for path, encoded in json.loads(row[1])
+            for finding in decode_findings(encoded)
+        ]
         stored = [(shown, decode_result((None, *f, None))) for shown, *f in json.loads(row[2])]
     except (ValueError, TypeError):
         return None  # not what save wrote: the run checks instead
@@ -136,7 +141,11 @@ def save(
     facts, and `state`, git's view after the run's reads."""
     real = os.path.realpath(state.top / state.prefix) + os.sep
     daily = {rule.code for rule, _ in validator.volatile_rules}
-    kept = [_encoded(d) for d in findings if d.code not in daily]
+    by_path: dict[str, list[Diagnostic]] = {}
+    for finding in findings:
+        if finding.code not in daily:
+            by_path.setdefault(finding.path, []).append(finding)
+    kept = [[path, encode_findings(found)] for path, found in by_path.items()]
     facts = [
         [u.target.file.shown, *(getattr(u.result, name) for name in _FACTS)]
         for u in units
@@ -156,27 +165,7 @@ def save(
         cache.failed(error)
 
 
-def _encoded(d: Diagnostic) -> list[object]:
-    return [d.path, d.line, d.column, d.code, d.rule, d.severity.value, d.message, d.hint]
-
-
-def _diagnostic(item: list[object]) -> Diagnostic:
-    path, line, column, code, rule, severity, message, hint = item
-    texts = (path, code, rule, message)
-    numbers = (line, column)
-    if not all(isinstance(t, str) for t in texts) or not all(_number(n) for n in numbers):
-        raise TypeError("not a finding")
-    return Diagnostic(
-        str(path),
-        line if isinstance(line, int) else None,
-        column if isinstance(column, int) else None,
-        str(code),
-        str(rule),
-        Severity(str(severity)),
-        str(message),
-        hint if isinstance(hint, str) else None,
-    )
-
-
-def _number(value: object) -> bool:
-    return value is None or (isinstance(value, int) and not isinstance(value, bool))
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a path")
+    return value

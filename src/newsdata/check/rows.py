@@ -10,7 +10,15 @@ from collections.abc import Sequence
 from newsdata.check.results import FACTS, FileResult
 from newsdata.diagnostics import Diagnostic, Severity
 
-__all__ = ["FACT_COLUMNS", "INSERT_RESULT", "SELECT_RESULTS", "decode_result", "encode_result"]
+__all__ = [
+    "FACT_COLUMNS",
+    "INSERT_RESULT",
+    "SELECT_RESULTS",
+    "decode_findings",
+    "decode_result",
+    "encode_findings",
+    "encode_result",
+]
 
 #: Each fact's column type, by the fact's Python type.
 _SQL_TYPES = {str: "TEXT", int: "INT", bytes: "BLOB"}
@@ -29,17 +37,18 @@ _ROW_TYPES: tuple[type | tuple[type, ...], ...] = (
 
 def encode_result(result: FileResult) -> tuple[object, ...]:
     """A result as a row of the results table (findings as compact JSON, or NULL)."""
-    findings = None
-    if result.findings:
-        findings = json.dumps(
-            [
-                [d.line, d.column, d.code, d.rule, d.severity.value, d.message, d.hint]
-                for d in result.findings
-            ],
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
+    findings = encode_findings(result.findings) if result.findings else None
     return (result.sha256, findings, *[getattr(result, name) for name in FACTS])
+
+
+def encode_findings(findings: Sequence[Diagnostic]) -> str:
+    """Findings as compact JSON, without their path (the same content may be stored under
+    one path and found under another)."""
+    return json.dumps(
+        [[d.line, d.column, d.code, d.rule, d.severity.value, d.message, d.hint] for d in findings],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
 
 
 def decode_result(row: Sequence[object]) -> FileResult | None:
@@ -48,12 +57,13 @@ def decode_result(row: Sequence[object]) -> FileResult | None:
     if not all(map(isinstance, row, _ROW_TYPES)):
         return None
     try:
-        return FileResult(_findings(row[0]), *row[1:])  # type: ignore[arg-type]
+        return FileResult(decode_findings(row[0]), *row[1:])  # type: ignore[arg-type]
     except (ValueError, TypeError):
         return None
 
 
-def _findings(text: object) -> tuple[Diagnostic, ...]:
+def decode_findings(text: object) -> tuple[Diagnostic, ...]:
+    """What encode_findings wrote (the path empty); ValueError or TypeError for anything else."""
     if text is None:
         return ()
     return tuple(
