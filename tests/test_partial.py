@@ -11,8 +11,8 @@ import os
 import shutil
 import sqlite3
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -58,21 +58,26 @@ def reads() -> Iterator[list[str]]:
 
 
 @contextmanager
-def through_index() -> Iterator[list[bool]]:
-    """Whether runs meanwhile compared their files with the stored index (one entry a run)."""
+def answers(owner: object, name: str, served: Callable[[Any], bool]) -> Iterator[list[bool]]:
+    """Whether each call meanwhile of `owner.name` served (judged from what it returned)."""
     used: list[bool] = []
-    plain = partial.delta
+    plain = getattr(owner, name)
 
-    def delta(*args: Any, **kwargs: Any) -> Any:
+    def watched(*args: Any, **kwargs: Any) -> Any:
         found = plain(*args, **kwargs)
-        used.append(found[0] is not None)
+        used.append(served(found))
         return found
 
-    partial.delta = delta  # type: ignore[assignment]
+    setattr(owner, name, watched)
     try:
         yield used
     finally:
-        partial.delta = plain  # type: ignore[assignment]
+        setattr(owner, name, plain)
+
+
+def through_index() -> AbstractContextManager[list[bool]]:
+    """Whether runs meanwhile compared their files with the stored index (one entry a run)."""
+    return answers(partial, "delta", lambda found: found[0] is not None)
 
 
 def check(repo: Path, paths: list[Path], cache: Path | None) -> Report:
@@ -111,6 +116,17 @@ def variant(kind: str, number: int, other: str) -> str:
     if kind == "copy":
         return other
     return text
+
+
+def committed(
+    folders: pytest.TempPathFactory, data: st.DataObject
+) -> tuple[Path, Path, dict[Path, str]]:
+    """A random corpus committed, and a cache a full run of it filled (the stored index)."""
+    repo, cache = folders.mktemp("repo"), folders.mktemp("cache")
+    files = build(repo, data)
+    commit(repo)
+    check(repo, [repo / "raw"], cache)
+    return repo, cache, files
 
 
 KINDS = st.sampled_from(["new", "new", "near", "same-url", "same-body", "copy"])
@@ -170,11 +186,7 @@ def change(repo: Path, files: dict[Path, str], data: st.DataObject) -> None:
 def test_a_run_through_the_index_finds_what_an_uncached_full_run_finds(
     tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
 ) -> None:
-    repo = tmp_path_factory.mktemp("repo")
-    cache = tmp_path_factory.mktemp("cache")
-    files = build(repo, data)
-    commit(repo)
-    check(repo, [repo / "raw"], cache)  # stores the index
+    repo, cache, files = committed(tmp_path_factory, data)
     change(repo, files, data)
     current = sorted(p for p in files if p.exists())
     named = data.draw(

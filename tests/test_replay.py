@@ -9,10 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given
@@ -25,25 +23,12 @@ from newsdata.check.pipeline import RunOptions, validate
 from newsdata.config import Settings
 from newsdata.diagnostics import Report
 from tests.factory import article, commit
-from tests.test_partial import SETTINGS, build, change, findings, reads
+from tests.test_partial import SETTINGS, answers, change, committed, findings, reads
 
 
-@contextmanager
-def replays() -> Iterator[list[bool]]:
+def replays() -> AbstractContextManager[list[bool]]:
     """Whether full runs meanwhile took the last one's verdict (one entry a run that asked)."""
-    used: list[bool] = []
-    plain = replay.replayed
-
-    def replayed(*args: Any, **kwargs: Any) -> Any:
-        found = plain(*args, **kwargs)
-        used.append(found is not None)
-        return found
-
-    replay.replayed = replayed  # type: ignore[assignment]
-    try:
-        yield used
-    finally:
-        replay.replayed = plain  # type: ignore[assignment]
+    return answers(replay, "replayed", lambda found: found is not None)
 
 
 def full(repo: Path, cache: Path | None, settings: Settings = SETTINGS) -> Report:
@@ -147,11 +132,8 @@ def test_a_damaged_verdict_is_not_used(repo: Path, tmp_path: Path) -> None:
 def test_a_full_run_through_the_cache_finds_what_an_uncached_one_finds(
     tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
 ) -> None:
-    repo = tmp_path_factory.mktemp("repo")
-    cache = tmp_path_factory.mktemp("cache")
-    files = build(repo, data)
-    commit(repo)
-    full(repo, cache)
+    repo, cache, files = committed(tmp_path_factory, data)
+    full(repo, cache)  # its verdict stored
     if data.draw(st.booleans(), label="change"):
         change(repo, files, data)
     assert findings(full(repo, cache)) == findings(full(repo, None))
