@@ -25,7 +25,7 @@ from newsdata.changes import changed_files
 from newsdata.check import partial
 from newsdata.check.cache import CACHE_FILE
 from newsdata.check.pipeline import RunOptions, run
-from newsdata.check.stored import value_key, value_keys
+from newsdata.check.stored import StoredIndex, value_key, value_keys
 from newsdata.config import Settings
 from newsdata.diagnostics import Report
 from tests.conftest import TODAY
@@ -309,6 +309,9 @@ def _database(cache: Path) -> sqlite3.Connection:
         "UPDATE lookups SET keys = substr(keys, 1, 16) WHERE name = 'band7'",
         "UPDATE lookups SET rows = substr(rows, 1, 4) WHERE name = 'article_id'",
         "DELETE FROM results",
+        # A row gone, the count made to match: the lookups still name it.
+        "DELETE FROM corpus WHERE path = 'site1/001.txt'; "
+        "UPDATE meta SET value = '29' WHERE name = 'corpus_rows'",
         # A hostile cache: a git option where the tree id goes (--output would write a file).
         "UPDATE meta SET value = '--output=written-by-git' WHERE name = 'corpus_tree'",
     ],
@@ -318,6 +321,7 @@ def _database(cache: Path) -> sqlite3.Connection:
         "half-written-bands",
         "half-written-lookup",
         "results-gone",
+        "row-gone",
         "option",
     ],
 )
@@ -329,7 +333,7 @@ def test_an_index_that_does_not_match_is_not_trusted_and_is_rebuilt(
     commit(repo, "the URL of 001")
     named = [repo / "raw" / "site1" / "013.txt"]
     with _database(cache) as db:
-        db.execute(damage)
+        db.executescript(damage)
     db.close()
     with through_index() as used:
         report = check(repo, named, cache)
@@ -344,6 +348,20 @@ def test_an_index_that_does_not_match_is_not_trusted_and_is_rebuilt(
     else:
         assert used == [False]
     assert again == [True]  # the walk stored it anew
+
+
+def test_a_lookup_naming_a_row_the_index_lacks_is_not_trusted(
+    indexed: tuple[Path, Path],
+) -> None:
+    _, cache = indexed
+    with _database(cache) as db:
+        (article_id,) = db.execute(
+            "SELECT article_id FROM corpus WHERE path = 'site1/001.txt'"
+        ).fetchone()
+        db.execute("DELETE FROM corpus WHERE path = 'site1/001.txt'")
+        with pytest.raises(sqlite3.IntegrityError, match="does not hold"):
+            StoredIndex(db).sharing("article_id", [article_id])
+    db.close()
 
 
 def test_a_cache_from_another_repository_is_not_trusted(

@@ -172,12 +172,15 @@ class StoredIndex:
                     end = bisect.bisect_right(sorted_keys, key, lo=start)
                     if end > start:
                         rows.seek(start * _ROW_BYTES)
-                        found = rows.read((end - start) * _ROW_BYTES)
+                        numbers = rows.read((end - start) * _ROW_BYTES)
                         members.update(
-                            int.from_bytes(found[i : i + _ROW_BYTES], "little")
-                            for i in range(0, len(found), _ROW_BYTES)
+                            int.from_bytes(numbers[i : i + _ROW_BYTES], "little")
+                            for i in range(0, len(numbers), _ROW_BYTES)
                         )
-        return self._select("row", sorted(members))
+        found = self._select("row", sorted(members))
+        if len(found) != len(members):  # rows and lookups out of step: not to be trusted
+            raise sqlite3.IntegrityError("a lookup names rows the index does not hold")
+        return found
 
     def _select(self, column: str, values: Sequence[object]) -> list[IndexRow]:
         found: list[IndexRow] = []
