@@ -94,7 +94,7 @@ def record_chunks(
         for chunk in chunks:
             yield _packed(root, chunk, buckets)
         return
-    from newsdata.check.parallel import start_pool, worker_context
+    from newsdata.execute.local import start_pool, worker_context
 
     pool = start_pool(worker_context(), min(jobs, len(chunks)))
     window = jobs + 1  # chunks in flight: memory stays bounded however large the corpus
