@@ -12,6 +12,7 @@ import click
 
 from newsdata import __version__
 from newsdata.errors import NewsdataError
+from newsdata.execute.base import EXECUTORS
 from newsdata.progress import progress_bar
 from newsdata.report import FORMATS
 from newsdata.report.text import COLOR_CHOICES, plural, use_color
@@ -42,6 +43,23 @@ _COLOR = click.option(
     help="Colour the text report: auto colours a terminal, unless NO_COLOR is set "
     "(FORCE_COLOR colours a pipe too).",
 )
+
+
+def _executor_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--executor and --cluster (the same in [tool.newsdata.cluster])."""
+    command = click.option(
+        "--cluster",
+        metavar="ADDRESS",
+        default=None,
+        help="A Dask scheduler's address, e.g. tls://scheduler:8786 (implies --executor dask).",
+    )(command)
+    return click.option(
+        "--executor",
+        type=click.Choice(EXECUTORS),
+        default=None,
+        help="Where files are checked: local processes, or a Dask cluster (a LocalCluster of "
+        "--jobs workers without --cluster) [default: from config, else local].",
+    )(command)
 
 
 def _jobs_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -122,6 +140,7 @@ def cli() -> None:
     "default the corpus); corpus-wide checks still compare with every file.",
 )
 @_jobs_option("Worker processes [default: all cores].")
+@_executor_options
 @click.option(
     "--cache-dir",
     type=click.Path(path_type=Path),
@@ -150,6 +169,8 @@ def validate(
     max_file_size: str | None,
     changed_since: str | None,
     jobs: int | None,
+    executor: str | None,
+    cluster: str | None,
     cache_dir: Path | None,
     no_cache: bool,
     statistics: bool,
@@ -176,7 +197,11 @@ def validate(
         except UsageError as error:  # shown with the command's usage line, as click's own are
             raise click.UsageError(str(error)) from None
         settings = load_settings().with_cli(
-            select=select, ignore=ignore, max_file_size=max_file_size
+            select=select,
+            ignore=ignore,
+            max_file_size=max_file_size,
+            executor=executor,
+            cluster=cluster,
         )
         if changed_since is not None:
             paths = changed_paths(changed_since, paths, root / settings.raw)
@@ -206,6 +231,7 @@ def validate(
     help="Output folder [default: dist/ in the data repository's root].",
 )
 @_jobs_option("Worker processes for validation [default: all cores].")
+@_executor_options
 @click.option("--no-cache", is_flag=True, help="Validate without the cache.")
 @click.option(
     "--previous",
@@ -224,6 +250,8 @@ def package(
     version: str,
     out: Path | None,
     jobs: int | None,
+    executor: str | None,
+    cluster: str | None,
     no_cache: bool,
     previous: Path | None,
     allow_dirty: bool,
@@ -242,7 +270,7 @@ def package(
         release = build_release(
             version,
             out,
-            load_settings(),
+            load_settings().with_cli(executor=executor, cluster=cluster),
             options,
             previous=previous,
             allow_dirty=allow_dirty,

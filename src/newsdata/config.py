@@ -15,7 +15,8 @@ from typing import Any
 
 from newsdata.check.reading import DEFAULT_MAX_FILE_SIZE
 from newsdata.diagnostics import Severity
-from newsdata.errors import ConfigError
+from newsdata.errors import ConfigError, UsageError
+from newsdata.execute.base import ExecutorChoice
 
 __all__ = [
     "RuleSelection",
@@ -92,14 +93,24 @@ class Settings:
     config_path: Path | None = None
     #: Plugin files (`plugins` in [tool.newsdata]), each a Python file defining RULES.
     plugins: tuple[Path, ...] = ()
+    #: Where the work runs ([tool.newsdata.cluster], --executor, --cluster): never a
+    #: per-file result's concern, so in no cache key.
+    cluster: ExecutorChoice = field(default_factory=ExecutorChoice)
 
     def with_cli(
         self,
         select: Sequence[str] = (),
         ignore: Sequence[str] = (),
         max_file_size: str | None = None,
+        executor: str | None = None,
+        cluster: str | None = None,
     ) -> Settings:
-        """These settings overridden by command-line options (--select replaces, --ignore adds)."""
+        """These settings overridden by command-line options (--select replaces, --ignore
+        adds; --executor and --cluster replace the config's; --cluster alone means dask)."""
+        if executor is not None or cluster is not None:
+            name = executor or ("dask" if cluster is not None else self.cluster.name)
+            address = cluster if cluster is not None else self.cluster.address
+            self = replace(self, cluster=replace(self.cluster, name=name, address=address))
         if max_file_size is not None:
             self = replace(self, max_file_size=parse_size(max_file_size, "--max-file-size"))
         chosen = self.selection
@@ -237,7 +248,7 @@ def load_settings(start: Path | None = None) -> Settings:
 
 def settings_from_table(table: Mapping[str, object], path: Path) -> Settings:
     """Settings from the content of a [tool.newsdata] table (path: where it was read)."""
-    unknown = sorted(set(table) - _KNOWN_KEYS - {"dataset"})
+    unknown = sorted(set(table) - _KNOWN_KEYS - {"dataset", "cluster"})
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) in [tool.newsdata]: {', '.join(unknown)}")
     where = f"{path}: [tool.newsdata]"
@@ -261,7 +272,33 @@ def settings_from_table(table: Mapping[str, object], path: Path) -> Settings:
         ),
         config_path=path,
         plugins=plugins,
+        cluster=_cluster(table.get("cluster", {}), f"{path}: [tool.newsdata.cluster]"),
     )
+
+
+_CLUSTER_KEYS = {"executor", "address", "shuffle-above"}
+
+
+def _cluster(value: object, where: str) -> ExecutorChoice:
+    """[tool.newsdata.cluster]: executor, address (a scheduler's, never a credential) and
+    shuffle-above (rows)."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where} must be a table")
+    unknown = sorted(set(value) - _CLUSTER_KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s): {', '.join(unknown)}")
+    above = value.get("shuffle-above", ExecutorChoice.shuffle_above)
+    if isinstance(above, bool) or not isinstance(above, int) or above < 0:
+        raise ConfigError(f"{where} shuffle-above: expected a number of rows, 0 or more")
+    address = value.get("address")
+    try:
+        return ExecutorChoice(
+            _string(value.get("executor", "local"), f"{where} executor"),
+            _string(address, f"{where} address") if address is not None else None,
+            above,
+        )
+    except UsageError as error:
+        raise ConfigError(f"{where}: {error}") from None
 
 
 def _paths(value: object, where: str) -> list[str]:

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CacheError",
     "ConfigError",
+    "ExecutorError",
     "NewsdataError",
     "PathNotFoundError",
     "PluginError",
@@ -45,6 +46,11 @@ class PathNotFoundError(NewsdataError):
 
 class UsageError(NewsdataError):
     """A command was given an argument it cannot use."""
+
+
+class ExecutorError(NewsdataError):
+    """The executor cannot run the work as asked: a cluster's workers differ from this
+    process, or lost a task too often."""
 
 
 class ReleaseRefusedError(NewsdataError):

@@ -16,6 +16,7 @@ from newsdata.check.engine import Validator
 from newsdata.check.parallel import default_jobs, run_batches
 from newsdata.check.results import FileHook, FileResult
 from newsdata.config import Settings
+from newsdata.execute.base import OnDemand
 
 __all__ = ["Running", "Unit", "compute", "found_at", "from_cache", "lacks_signature"]
 
@@ -80,7 +81,10 @@ def compute(
     options: Running,
     cache: ResultCache | None,
     signatures: bool,
+    executors: OnDemand | None = None,
 ) -> None:
+    """Check the units without a result on the run's executor (default: local processes),
+    storing the fresh results in the cache as they come."""
     todo = [u for u in units if u.result is None]
     if not todo:
         return
@@ -97,8 +101,11 @@ def compute(
     hook = options.on_checked
     # A file whose times changed but whose content the cache knows (a fresh checkout, a
     # restored CI cache, a renamed or touched file) is read and hashed, not checked again.
-    # A hook hears of every file checked, so with one every file is checked.
-    known = cache.known if cache is not None and hook is None else frozenset()
+    # A hook hears of every file checked, so with one every file is checked. (A cluster's
+    # workers cannot ask this machine's cache: they check every file given to them.)
+    executor = executors.get() if executors is not None else None
+    local = executor is None or executor.name == "local"
+    known = cache.known if cache is not None and hook is None and local else frozenset()
     results = run_batches(
         settings,
         [u.target for u in todo],
@@ -108,6 +115,7 @@ def compute(
         files=len(units),
         known=known,
         progress=advance,
+        executor=executor,
     )
     # Results are stored as they come, while this process would otherwise wait on the workers.
     fresh: list[tuple[str, StatKey, FileResult]] = []
@@ -128,7 +136,7 @@ def compute(
         _take_reused(reused, cache, signatures=signatures)
         if any(u.result is None for u in reused):
             cache.known = frozenset()  # what is left is checked in full
-            compute(settings, validator, units, options, cache, signatures)
+            compute(settings, validator, units, options, cache, signatures, executors)
 
 
 def _take_reused(reused: list[Unit], cache: ResultCache, *, signatures: bool) -> None:

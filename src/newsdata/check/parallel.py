@@ -6,6 +6,7 @@ process pool or a Dask cluster's workers.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -72,6 +73,15 @@ def _handed_over(
             progress(len(batch))
 
 
+def _absolute(item: Target) -> Target:
+    """A target as a worker elsewhere reads it: from an absolute path (its working folder is
+    not this process's). A worker on another machine needs the same path mounted there."""
+    walked = item.file.walked
+    if os.path.isabs(walked) or "://" in walked:
+        return item
+    return item._replace(file=item.file._replace(walked=os.path.abspath(walked)))
+
+
 def run_batches(
     settings: Settings,
     items: Sequence[Target],
@@ -90,6 +100,8 @@ def run_batches(
     run's size, for it). Files whose content hash is `known` get `reused` stand-ins (see
     engine.check_batch)."""
     executor = executor or LocalExecutor(jobs)
+    if executor.name != "local":
+        items = [_absolute(item) for item in items]
     batches = [items[i : i + BATCH_SIZE] for i in range(0, len(items), BATCH_SIZE)]
     workers, forked = executor.layout(len(batches))
     remote = hook.for_workers(workers, files, forked=forked) if hook is not None else None

@@ -22,6 +22,8 @@ from newsdata.check.similarity import SIGNATURE_BYTES
 from newsdata.config import Settings
 from newsdata.diagnostics import Diagnostic, Report
 from newsdata.errors import CacheError
+from newsdata.execute.base import OnDemand
+from newsdata.execute.local import default_jobs
 from newsdata.git import corpus_state
 from newsdata.root import find_root
 from newsdata.rules import Needs
@@ -138,6 +140,7 @@ def _run(
     notes += [f"no article file (*.txt) under {folder}" for folder in _empty_folders(paths, units)]
     walked = _walked_corpus(units, corpus) if delta is None else None
     replay = replay and walked is not None and cache is not None and all(u.named for u in units)
+    executors = OnDemand(settings.cluster, options.jobs or default_jobs(), settings)
     try:
         found = None
         if replay and cache is not None:
@@ -148,7 +151,7 @@ def _run(
         if delta is not None and cache is not None:
             partial.take_unread(delta, units, cache, signatures)
         from_cache(cache, units, signatures, few=delta is not None)
-        compute(settings, validator, units, options, cache, signatures)
+        compute(settings, validator, units, options, cache, signatures, executors)
         if delta is not None and cache is not None:
             units += delta.neighbours(units, cache, signatures)
         report, index = _report(validator, units, settings, stored=delta is not None)
@@ -166,6 +169,7 @@ def _run(
         notes += [*cache.problems, str(error)]
         return _run(paths, settings, replace(options, walk=True), notes)
     finally:
+        executors.close()
         if cache is not None:
             cache.close()
             notes.extend(cache.problems)

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from newsdata.errors import UsageError
 
 if TYPE_CHECKING:
+    from newsdata.config import Settings
     from newsdata.execute.local import Layout
 
-__all__ = ["EXECUTORS", "BatchTask", "Executor", "ExecutorChoice", "open_executor"]
+__all__ = ["EXECUTORS", "BatchTask", "Executor", "ExecutorChoice", "OnDemand", "open_executor"]
 
 EXECUTORS = ("local", "dask")
 
@@ -86,8 +87,9 @@ class ExecutorChoice:
 
 
 @contextmanager
-def open_executor(choice: ExecutorChoice, jobs: int) -> Iterator[Executor]:
-    """The executor chosen, for one command (a LocalCluster it started is stopped after)."""
+def open_executor(choice: ExecutorChoice, jobs: int, settings: Settings) -> Iterator[Executor]:
+    """The executor chosen, for one command (a LocalCluster it started is stopped after);
+    a cluster's workers must decide as this process would with `settings`."""
     if choice.name == "local":
         from newsdata.execute.local import LocalExecutor
 
@@ -95,5 +97,30 @@ def open_executor(choice: ExecutorChoice, jobs: int) -> Iterator[Executor]:
         return
     from newsdata.execute.cluster import dask_executor
 
-    with dask_executor(choice, jobs) as executor:
+    with dask_executor(choice, jobs, settings) as executor:
         yield executor
+
+
+class OnDemand:
+    """A run's executor, opened when first asked for (a run over a warm cache starts no
+    cluster) and closed with the run."""
+
+    def __init__(self, choice: ExecutorChoice, jobs: int, settings: Settings) -> None:
+        self.choice = choice
+        self._opening = (choice, jobs, settings)
+        self._stack = ExitStack()
+        self._executor: Executor | None = None
+
+    def get(self) -> Executor:
+        if self._executor is None:
+            self._executor = self._stack.enter_context(open_executor(*self._opening))
+        return self._executor
+
+    def close(self) -> None:
+        self._stack.close()
+
+    def __enter__(self) -> OnDemand:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,242 @@
+"""validate and package on a real Dask cluster give what the local pool gives, byte for byte.
+
+A LocalCluster on 127.0.0.1 (two worker processes, one thread each) serves the module; the
+tests that kill or refuse workers start their own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from newsdata.cli import main
+from tests.factory import DATASET_PYPROJECT, article, commit
+
+distributed = pytest.importorskip("distributed", reason="the cluster extra is in make test's")
+
+pytestmark = pytest.mark.cluster
+
+_EPOCH = "1700000000"
+
+
+def _local_cluster(workers: int = 2) -> distributed.LocalCluster:
+    return distributed.LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        host="127.0.0.1",
+        dashboard_address=None,
+    )
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[str]:
+    """A scheduler's address, its two workers started and waiting."""
+    with _local_cluster() as running:
+        yield running.scheduler_address
+
+
+def _near_copy(text: str) -> str:
+    """The article at another URL with its last paragraph's first words changed: a
+    near-duplicate."""
+    lines = text.split("\n\n")
+    lines[-3] = "Changed opening words here " + lines[-3]
+    return "\n\n".join(lines).replace(">\n", "-updated>\n")
+
+
+def _corpus(root: Path, count: int, *, clean: bool) -> Path:
+    """A committed data repository of `count` articles in several folders; unless `clean`,
+    with a duplicate URL, a duplicate body, near-duplicates and broken files."""
+    raw = root / "raw"
+    texts = {f"site{n % 3}/{n:04d}.txt": article(n) for n in range(count)}
+    texts["site0/near-a.txt"] = _near_copy(article(7))
+    if not clean:
+        texts["site1/copy-of-5.txt"] = article(5)
+        texts["site2/no-url.txt"] = article(11).split("Original url:")[0]
+        texts["site2/bad-date.txt"] = article(12).replace("April 06, 2013", "Apirl 6 2013")
+        texts["site2/latin1.txt"] = article(13).replace("Story", "Caf\xe9 story")
+    for name, text in texts.items():
+        path = raw / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        encoding = "latin-1" if "latin1" in name else "utf-8"
+        path.write_bytes(text.encode(encoding))
+    (root / "pyproject.toml").write_text(DATASET_PYPROJECT)
+    (root / ".gitignore").write_text("dist/\n.newsdata_cache/\n")
+    commit(root)
+    return root
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(list(args))
+    return code, capsys.readouterr().out
+
+
+@pytest.fixture
+def findings_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    repo = _corpus(tmp_path / "repo", 300, clean=False)
+    monkeypatch.chdir(repo)
+    return repo
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_reports_are_byte_identical_on_the_local_pool_and_on_dask(
+    findings_repo: Path, cluster: str, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    base = ["validate", "raw", "--format", fmt, "--no-cache"]
+    local_code, local = _run(capsys, *base, "--jobs", "1")
+    dask_code, on_dask = _run(capsys, *base, "--cluster", cluster)
+    assert local_code == dask_code == 1
+    assert on_dask == local
+    for code in ("ND901", "ND902", "ND903"):  # the corpus rules ran on both
+        assert code in local
+
+
+def test_executor_dask_without_an_address_starts_a_local_cluster(
+    findings_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["validate", "raw", "--format", "json", "--no-cache"]
+    _, local = _run(capsys, *base, "--jobs", "1")
+    code, on_dask = _run(capsys, *base, "--executor", "dask", "--jobs", "2")
+    assert code == 1
+    assert on_dask == local
+
+
+def _release_hashes(folder: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_release_files_are_byte_identical_on_the_local_pool_and_on_dask(
+    tmp_path: Path, cluster: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = _corpus(tmp_path / "repo", 300, clean=True)
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", _EPOCH)
+    base = ["package", "--version", "1.0", "--no-cache"]
+    assert _run(capsys, *base, "--out", "local", "--jobs", "1")[0] == 0
+    assert _run(capsys, *base, "--out", "dask", "--cluster", cluster)[0] == 0
+    local, on_dask = _release_hashes(repo / "local"), _release_hashes(repo / "dask")
+    assert len(local) >= 8 and any(name.endswith(".zip") for name in local)
+    assert on_dask == local
+
+
+def test_a_worker_killed_mid_run_changes_nothing(
+    findings_repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One of two workers is killed (SIGKILL) as the first batch comes back: the scheduler
+    runs its batches again elsewhere, and the report is the same."""
+    from newsdata.check import parallel
+    from newsdata.check.pipeline import RunOptions, validate
+    from newsdata.config import load_settings
+    from newsdata.execute.base import ExecutorChoice
+    from newsdata.report import render
+
+    monkeypatch.setattr(parallel, "BATCH_SIZE", 16)  # many batches: some are in flight
+    settings = load_settings()
+    local = validate(["raw"], settings, RunOptions(jobs=1, use_cache=False))
+    with _local_cluster() as running, distributed.Client(running) as client:
+        pids = client.run(os.getpid)
+        victim = sorted(pids.values())[0]
+        killed: list[int] = []
+
+        def kill_once(done: int, total: int) -> None:
+            if not killed:
+                os.kill(victim, signal.SIGKILL)
+                killed.append(done)
+
+        choice = ExecutorChoice("dask", running.scheduler_address)
+        options = RunOptions(use_cache=False, progress=kill_once)
+        on_dask = validate(["raw"], _with(settings, choice), options)
+        assert killed and killed[0] < 300  # killed while most batches were still to come
+        assert victim not in client.run(os.getpid).values()  # it really died
+    assert render(on_dask, "json") == render(local, "json")
+
+
+def _with(settings: object, choice: object) -> object:
+    from dataclasses import replace
+
+    return replace(settings, cluster=choice)  # type: ignore[type-var]
+
+
+def test_a_worker_with_other_newsdata_code_is_refused(
+    findings_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A worker importing an edited copy of newsdata (one rule's message changed) is named
+    and refused before any file is checked."""
+    import newsdata
+
+    copy = tmp_path / "other-src"
+    shutil.copytree(Path(newsdata.__file__).parent, copy / "newsdata")
+    rule = copy / "newsdata" / "rules" / "text.py"
+    rule.write_text(rule.read_text() + "\n# an edit: this worker's rules differ\n")
+    with distributed.LocalCluster(
+        n_workers=0, host="127.0.0.1", dashboard_address=None
+    ) as scheduler, distributed.Client(scheduler) as client:
+        env = {**os.environ, "PYTHONPATH": str(copy)}
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "distributed.cli.dask_worker",
+                scheduler.scheduler_address,
+                "--nthreads",
+                "1",
+                "--no-nanny",
+                "--no-dashboard",
+                "--host",
+                "127.0.0.1",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            client.wait_for_workers(1, timeout=60)
+            address = next(iter(client.scheduler_info(n_workers=-1)["workers"]))
+            code = main(["validate", "raw", "--cluster", scheduler.scheduler_address])
+            err = capsys.readouterr().err
+        finally:
+            worker.terminate()
+            worker.wait(30)
+    assert code == 2
+    assert "refusing the Dask cluster" in err and address in err
+    assert "code digest" in err
+
+
+def test_executor_dask_without_the_extra_is_a_usage_error(findings_repo: Path) -> None:
+    """Without distributed installed (here: its import blocked), a clear message and exit 2."""
+    script = (
+        "import sys; sys.modules['distributed'] = None\n"
+        "from newsdata.cli import main\n"
+        "sys.exit(main(['validate', 'raw', '--executor', 'dask', '--no-cache']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2
+    assert "pip install 'newsdata[cluster]'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_an_unreachable_scheduler_is_a_usage_error(
+    findings_repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsdata.execute import cluster as dask_side
+
+    monkeypatch.setattr(dask_side, "_CONNECT_TIMEOUT", 2)
+    started = time.monotonic()
+    code = main(["validate", "raw", "--no-cache", "--cluster", "tcp://127.0.0.1:9"])
+    assert code == 2
+    assert "cannot reach a Dask scheduler" in capsys.readouterr().err
+    assert time.monotonic() - started < 60
