@@ -118,7 +118,10 @@ def _release_hashes(folder: Path) -> dict[str, str]:
 
 
 def test_release_files_are_byte_identical_on_the_local_pool_and_on_dask(
-    tmp_path: Path, cluster: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    cluster: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     repo = _corpus(tmp_path / "repo", 300, clean=True)
     monkeypatch.chdir(repo)
@@ -180,9 +183,12 @@ def test_a_worker_with_other_newsdata_code_is_refused(
     shutil.copytree(Path(newsdata.__file__).parent, copy / "newsdata")
     rule = copy / "newsdata" / "rules" / "text.py"
     rule.write_text(rule.read_text() + "\n# an edit: this worker's rules differ\n")
-    with distributed.LocalCluster(
-        n_workers=0, host="127.0.0.1", dashboard_address=None
-    ) as scheduler, distributed.Client(scheduler) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=0, host="127.0.0.1", dashboard_address=None
+        ) as scheduler,
+        distributed.Client(scheduler) as client,
+    ):
         env = {**os.environ, "PYTHONPATH": str(copy)}
         worker = subprocess.Popen(
             [
