@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import click
 
 from newsdata import __version__
+from newsdata.cli_options import COLOR, TEXT_OR_JSON, executor_options, jobs_option
 from newsdata.errors import NewsdataError
-from newsdata.execute.base import EXECUTORS
 from newsdata.progress import progress_bar
 from newsdata.report import FORMATS
-from newsdata.report.text import COLOR_CHOICES, plural, use_color
+from newsdata.report.text import plural, use_color
 
 __all__ = ["EXIT_CLEAN", "EXIT_FINDINGS", "EXIT_INTERRUPTED", "EXIT_USAGE", "cli", "main"]
 
@@ -23,48 +22,6 @@ EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # the shell's code for a command ended by SIGINT (128 + 2)
-
-_TEXT_OR_JSON = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(("text", "json")),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-
-
-#: `--color auto|always|never`: see `newsdata.report.text.use_color`.
-_COLOR = click.option(
-    "--color",
-    type=click.Choice(COLOR_CHOICES),
-    default="auto",
-    show_default=True,
-    help="Colour the text report: auto colours a terminal, unless NO_COLOR is set "
-    "(FORCE_COLOR colours a pipe too).",
-)
-
-
-def _executor_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--executor and --cluster (the same in [tool.newsdata.cluster])."""
-    command = click.option(
-        "--cluster",
-        metavar="ADDRESS",
-        default=None,
-        help="A Dask scheduler's address, e.g. tls://scheduler:8786 (implies --executor dask).",
-    )(command)
-    return click.option(
-        "--executor",
-        type=click.Choice(EXECUTORS),
-        default=None,
-        help="Where files are checked: local processes, or a Dask cluster (a LocalCluster of "
-        "--jobs workers without --cluster) [default: from config, else local].",
-    )(command)
-
-
-def _jobs_option(help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """`--jobs/-j N`: the worker processes of a command that validates."""
-    return click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help=help)
 
 
 class _Group(click.Group):
@@ -139,8 +96,8 @@ def cli() -> None:
     help="Only files added, modified or renamed since this git ref (under PATHS, "
     "default the corpus); corpus-wide checks still compare with every file.",
 )
-@_jobs_option("Worker processes [default: all cores].")
-@_executor_options
+@jobs_option("Worker processes [default: all cores].")
+@executor_options
 @click.option(
     "--cache-dir",
     type=click.Path(path_type=Path),
@@ -159,7 +116,7 @@ def cli() -> None:
     is_flag=True,
     help="List errors only (text); warnings are still counted, and fail under --strict.",
 )
-@_COLOR
+@COLOR
 def validate(
     paths: Sequence[str],
     fmt: str | None,
@@ -230,8 +187,8 @@ def validate(
     default=None,
     help="Output folder [default: dist/ in the data repository's root].",
 )
-@_jobs_option("Worker processes for validation [default: all cores].")
-@_executor_options
+@jobs_option("Worker processes for validation [default: all cores].")
+@executor_options
 @click.option("--no-cache", is_flag=True, help="Validate without the cache.")
 @click.option(
     "--previous",
@@ -245,7 +202,7 @@ def validate(
     is_flag=True,
     help="Release even if the corpus, pyproject.toml or a registry file is not committed.",
 )
-@_COLOR
+@COLOR
 def package(
     version: str,
     out: Path | None,
@@ -319,7 +276,7 @@ def verify(path: Path) -> None:
 
 @cli.command()
 @click.argument("path", type=click.Path(path_type=Path))
-@_TEXT_OR_JSON
+@TEXT_OR_JSON
 @click.option("--no-verify", is_flag=True, help="Do not check the hashes first.")
 def info(path: Path, fmt: str, no_verify: bool) -> None:
     """Describe a release: version, counts, dates, publications, schema, provenance."""
@@ -371,7 +328,7 @@ def schema(check: bool, directory: Path) -> None:
 
 @cli.command()
 @click.argument("code", required=False)
-@_TEXT_OR_JSON
+@TEXT_OR_JSON
 def rules(code: str | None, fmt: str) -> None:
     """List every rule (code, severity, name, summary), plugins' included, or explain one:
     `newsdata rules ND601`."""
