@@ -38,8 +38,8 @@ if TYPE_CHECKING:
     from newsdata.execute.base import Executor
 
 __all__ = [
-    "BAND_RECORD",
     "KEYS",
+    "BandPart",
     "Grouped",
     "Paired",
     "Shuffled",
@@ -56,17 +56,39 @@ __all__ = [
 
 #: The facts whose shared values the corpus rules group (ND901, ND902).
 KEYS = ("article_id", "body_hash")
-#: One row's key in one band, as shuffled: 17 bytes (packed).
-BAND_RECORD = np.dtype([("band", "u1"), ("key", "<u8"), ("row", "<i8")])
 
 #: Rows a map task takes: its signatures (512 bytes a row) and band records (544 bytes a row)
-#: stay near 64 MB however large the corpus.
+#: stay near 70 MB however large the corpus.
 _ROWS_PER_CHUNK = 1 << 16
-#: Band records a reducer sorts: about 64 MB of them at most (a reducer holds a partition whole).
+#: Band records a reducer sorts (17 bytes each): about 70 MB at most, as a reducer holds its
+#: partition whole.
 _RECORDS_PER_PARTITION = 1 << 22
 
 BandChunk = tuple[int, npt.NDArray[np.uint32]]
 Rows = npt.NDArray[np.int64]
+
+
+class BandPart(NamedTuple):
+    """Band records bound for one partition, a column each: one row's key in one band is
+    17 bytes."""
+
+    band: npt.NDArray[np.uint8]
+    key: npt.NDArray[np.uint64]
+    row: Rows
+
+    @property
+    def nbytes(self) -> int:
+        """The bytes this part sends."""
+        return sum(column.nbytes for column in self)
+
+    @classmethod
+    def joined(cls, parts: Sequence[BandPart]) -> BandPart:
+        """The parts' records end to end (none for no parts)."""
+        return cls(
+            np.concatenate([np.zeros(0, np.uint8), *(part.band for part in parts)]),
+            np.concatenate([np.zeros(0, np.uint64), *(part.key for part in parts)]),
+            np.concatenate([np.zeros(0, np.int64), *(part.row for part in parts)]),
+        )
 
 
 class Paired(NamedTuple):
@@ -142,14 +164,15 @@ def _cuts(rows: int, chunks: int) -> list[tuple[int, int]]:
     return list(pairwise(bounds))
 
 
-def _split(
-    records: npt.NDArray[np.void], partition: npt.NDArray[np.uint64], partitions: int
-) -> list[npt.NDArray[np.void]]:
-    """The records by partition, each part in the records' order."""
-    which = (partition % np.uint64(partitions)).astype(np.int64)
+def _by_partition(spread: npt.NDArray[np.uint64], partitions: int) -> tuple[Rows, Rows]:
+    """The order that puts records in partition order (`spread`, their keys' hashes, modulo
+    `partitions`), each partition's records in their order; and where each partition ends."""
+    which = spread % np.uint64(partitions)
+    # A stable sort of 16-bit integers is a radix sort: one linear pass.
+    which = which.astype(np.uint16 if partitions <= 1 << 16 else np.int64)
     order = np.argsort(which, kind="stable")
     ends = np.cumsum(np.bincount(which, minlength=partitions))[:-1]
-    return np.split(records[order], ends)
+    return order, ends
 
 
 def _runs(same_as_previous: npt.NDArray[np.bool_]) -> tuple[Rows, Rows]:
@@ -176,29 +199,30 @@ def shuffled_candidate_pairs(
     return pairs.astype(np.int64, copy=False), sum(result.received for result in done)
 
 
-def band_mapper(chunk: BandChunk, partitions: int) -> list[npt.NDArray[np.void]]:
+def band_mapper(chunk: BandChunk, partitions: int) -> list[BandPart]:
     """A chunk's band records (rows without a signature have none), split by a mix of band
     and key: every row of a bucket goes to the same partition, from every chunk."""
     first, matrix = chunk
     signed = signed_rows(matrix)
-    keys = band_keys(matrix[signed])
-    records = np.empty(keys.size, dtype=BAND_RECORD)
+    keys = band_keys(matrix[signed]).ravel()
     bands = np.tile(np.arange(BANDS, dtype=np.uint8), len(signed))
-    records["band"] = bands
-    records["key"] = keys.ravel()
-    records["row"] = np.repeat(signed + first, BANDS)
-    return _split(records, mix(records["key"] ^ mix(bands.astype(np.uint64))), partitions)
+    rows = np.repeat(signed + first, BANDS)
+    order, ends = _by_partition(mix(keys ^ mix(bands.astype(np.uint64))), partitions)
+    columns = (np.split(column[order], ends) for column in (bands, keys, rows))
+    return [BandPart(*part) for part in zip(*columns, strict=True)]
 
 
-def band_reducer(parts: list[npt.NDArray[np.void]]) -> Paired:
-    """The candidate pairs of the buckets in one partition: its records sorted by band, key
-    and row, each bucket's pairs by the rule of `candidate_pairs` (check/similarity.py)."""
+def band_reducer(parts: list[BandPart]) -> Paired:
+    """The candidate pairs of the buckets in one partition: its records sorted by band and
+    key, each bucket's pairs by the rule of `candidate_pairs` (check/similarity.py), which
+    sorts a bucket's rows itself."""
     received = sum(part.nbytes for part in parts)
-    records = np.concatenate(parts) if parts else np.empty(0, dtype=BAND_RECORD)
-    records = records[np.lexsort((records["row"], records["key"], records["band"]))]
-    band, key = records["band"], records["key"]
+    band, key, row = BandPart.joined(parts)
+    order = np.argsort(key)
+    order = order[np.argsort(band[order], kind="stable")]  # bytes: a radix sort
+    band, key = band[order], key[order]
     starts, lengths = _runs((band[1:] == band[:-1]) & (key[1:] == key[:-1]))
-    found = bucket_pairs(records["row"], starts, lengths)
+    found = bucket_pairs(row[order], starts, lengths)
     if not found:
         return Paired(np.zeros((0, 2), np.int64), received)
     return Paired(np.unique(np.concatenate(found), axis=0), received)
@@ -247,7 +271,8 @@ def key_mapper(chunk: npt.NDArray[np.void], partitions: int) -> list[npt.NDArray
     spread = mix(chunk["length"].astype(np.uint64))
     for column in _columns(chunk):
         spread = mix(spread ^ column)
-    return _split(chunk, spread, partitions)
+    order, ends = _by_partition(spread, partitions)
+    return np.split(chunk[order], ends)
 
 
 def key_reducer(parts: list[npt.NDArray[np.void]]) -> Grouped:
