@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from newsdata.check.discovery import FilePath
     from newsdata.check.results import FileResult
+    from newsdata.check.shuffle import Shuffled
 
 __all__ = ["CorpusIndex", "IndexEntry"]
 
@@ -50,10 +51,16 @@ class CorpusIndex:
         self.signatures = signatures
         #: Row of `signatures` for each entry (None when the entries came in path order).
         self.signature_rows = None if order == list(range(len(order))) else order
+        #: The groups and LSH candidates as an executor's shuffle made them
+        #: (check/shuffle.py), set by a run that shuffles; None: computed here, in memory.
+        self.shuffled: Shuffled | None = None
 
     def groups(self, key: str) -> Iterator[list[int]]:
         """Indices of entries sharing a value of the fact `key` (article_id, body_hash), 2 or
-        more."""
+        more, in the order of their first members."""
+        if self.shuffled is not None and key in self.shuffled.groups:
+            yield from self.shuffled.groups[key]
+            return
         values = list(map(attrgetter(f"facts.{key}"), self.entries))
         # Counted in C first: duplicates are rare, so only their members are collected.
         shared = {value for value, count in Counter(values).items() if count > 1 and value}

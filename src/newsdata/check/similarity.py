@@ -38,8 +38,11 @@ __all__ = [
     "SHINGLE_SIZE",
     "SIGNATURE_BYTES",
     "band_keys",
+    "bucket_pairs",
     "candidate_pairs",
+    "entry_signatures",
     "estimated_jaccard",
+    "mix",
     "rensa_used",
     "signatures",
     "signed_rows",
@@ -155,7 +158,7 @@ def _hashed_words(bodies: Sequence[str]) -> list[npt.NDArray[np.uint64]]:
     spaced: list[int] = []
     for i, body in enumerate(bodies):
         if has_unspaced(body):
-            out[i] = _mix(np.fromiter(map(_VOCABULARY.__getitem__, words(body)), np.uint64))
+            out[i] = mix(np.fromiter(map(_VOCABULARY.__getitem__, words(body)), np.uint64))
         else:
             spaced.append(i)
     if spaced:
@@ -214,13 +217,13 @@ def _bulk_word_hashes(bodies: Sequence[str]) -> list[npt.NDArray[np.uint64]]:
     last = np.zeros(len(starts), dtype=np.uint64)
     long_words = np.flatnonzero(lengths > 8)
     last[long_words] = windows[ends[long_words] - 8]
-    hashes = _mix(first + _mix(last + lengths.astype(np.uint64)))
+    hashes = mix(first + mix(last + lengths.astype(np.uint64)))
     body_starts = np.cumsum([1] + [len(e) + 1 for e in encoded[:-1]])
     cuts = np.searchsorted(starts, body_starts[1:])
     return list(np.split(hashes, cuts))
 
 
-def _mix(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
+def mix(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
     """splitmix64's finaliser: spreads every input bit over the whole hash."""
     import numpy as np
 
@@ -285,14 +288,7 @@ def candidate_pairs(matrix: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
         boundary = np.concatenate(([True], ordered[1:] != ordered[:-1]))
         starts = np.flatnonzero(boundary)
         lengths = np.diff(np.concatenate((starts, [len(ordered)])))
-        pairs_of_two = starts[lengths == 2]
-        if len(pairs_of_two):
-            both = np.stack([order[pairs_of_two], order[pairs_of_two + 1]], axis=1)
-            found.append(np.sort(both, axis=1))
-        for start, length in zip(
-            starts[lengths > 2].tolist(), lengths[lengths > 2].tolist(), strict=True
-        ):
-            found.append(_bucket_pairs(np.sort(order[start : start + length])))
+        found += bucket_pairs(order, starts, lengths)
     if not found:
         return empty
     return np.asarray(rows[np.unique(np.concatenate(found), axis=0)], dtype=np.int64)
@@ -316,7 +312,27 @@ def signed_rows(matrix: npt.NDArray[np.uint32]) -> npt.NDArray[np.int64]:
     return np.flatnonzero(~(matrix == np.iinfo(np.uint32).max).all(axis=1))
 
 
-def _bucket_pairs(bucket: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+def bucket_pairs(
+    members: npt.NDArray[np.int64], starts: npt.NDArray[np.int64], lengths: npt.NDArray[np.int64]
+) -> list[npt.NDArray[np.int64]]:
+    """The candidate pairs (i < j) of LSH buckets, `members[start : start + length]` each (its
+    rows in any order): the one banding rule of `candidate_pairs` and of the shuffled banding
+    (check/shuffle.py). A bucket of more than MAX_BUCKET rows pairs its lowest with the others."""
+    import numpy as np
+
+    found: list[npt.NDArray[np.int64]] = []
+    pairs_of_two = starts[lengths == 2]
+    if len(pairs_of_two):
+        both = np.stack([members[pairs_of_two], members[pairs_of_two + 1]], axis=1)
+        found.append(np.sort(both, axis=1))
+    for start, length in zip(
+        starts[lengths > 2].tolist(), lengths[lengths > 2].tolist(), strict=True
+    ):
+        found.append(_pairs_of(np.sort(members[start : start + length])))
+    return found
+
+
+def _pairs_of(bucket: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     import numpy as np
 
     if len(bucket) > MAX_BUCKET:
@@ -338,15 +354,13 @@ def estimated_jaccard(
 
 def similar_pairs(index: CorpusIndex, threshold: float) -> list[tuple[int, int, float]]:
     """Entry pairs (i < j) whose bodies are near-duplicates but not identical."""
-    import numpy as np
-
     entries = index.entries
-    if index.signatures is None or len(entries) < 2 or not any(e.named for e in entries):
+    matrix = entry_signatures(index)
+    if matrix is None or len(entries) < 2 or not any(e.named for e in entries):
         return []
-    matrix = np.frombuffer(index.signatures, dtype="<u4").reshape(len(entries), NUM_PERM)
-    if index.signature_rows is not None:
-        matrix = matrix[index.signature_rows]  # rows in the entries' (path) order
-    pairs = candidate_pairs(matrix)  # rows without a signature (all 0xFF) pair with nothing
+    precomputed = index.shuffled.pairs if index.shuffled is not None else None
+    # rows without a signature (all 0xFF) pair with nothing
+    pairs = candidate_pairs(matrix) if precomputed is None else precomputed
     scores = estimated_jaccard(matrix, pairs)
     out: list[tuple[int, int, float]] = []
     for (i, j), score in zip(pairs.tolist(), scores.tolist(), strict=True):
@@ -354,3 +368,13 @@ def similar_pairs(index: CorpusIndex, threshold: float) -> list[tuple[int, int, 
         if score >= threshold and first.facts.body_hash != second.facts.body_hash:
             out.append((i, j, float(score)))
     return out
+
+
+def entry_signatures(index: CorpusIndex) -> npt.NDArray[np.uint32] | None:
+    """The index's signature matrix, one row an entry in the entries' (path) order."""
+    import numpy as np
+
+    if index.signatures is None:
+        return None
+    matrix = np.frombuffer(index.signatures, dtype="<u4").reshape(len(index.entries), NUM_PERM)
+    return matrix if index.signature_rows is None else matrix[index.signature_rows]
