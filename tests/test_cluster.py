@@ -16,10 +16,17 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
+from newsdata.check.shuffle import shuffled_candidate_pairs
+from newsdata.check.similarity import candidate_pairs
 from newsdata.cli import main
+from newsdata.execute.base import Executor
 from tests.factory import DATASET_PYPROJECT, article, commit
+from tests.test_shuffle import signature_matrices, star_matrix
 
 distributed = pytest.importorskip("distributed", reason="the cluster extra is in make test's")
 
@@ -97,6 +104,38 @@ def test_reports_are_byte_identical_on_the_local_pool_and_on_dask(
     assert on_dask == local
     for code in ("ND901", "ND902", "ND903"):  # the corpus rules ran on both
         assert code in local
+
+
+def test_reports_are_identical_with_the_corpus_rules_shuffled_on_the_cluster(
+    findings_repo: Path, cluster: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """shuffle-above = 0: ND901/ND902 groups and ND903 candidates come from the shuffle."""
+    base = ["validate", "raw", "--format", "json", "--no-cache"]
+    _, local = _run(capsys, *base, "--jobs", "1")
+    pyproject = findings_repo / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + "\n[tool.newsdata.cluster]\nshuffle-above = 0\n")
+    code, shuffled = _run(capsys, *base, "--cluster", cluster)
+    assert code == 1
+    assert shuffled == local
+
+
+@pytest.fixture(scope="module")
+def dask_executor(cluster: str) -> Iterator[object]:
+    from newsdata.config import Settings
+    from newsdata.execute.base import ExecutorChoice, open_executor
+
+    with open_executor(ExecutorChoice("dask", cluster), 2, Settings()) as executor:
+        yield executor
+
+
+@given(signature_matrices(), st.integers(1, 6), st.integers(1, 6))
+@example(star_matrix(), 4, 3)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_banding_shuffled_on_dask_equals_the_single_machine_candidates(
+    dask_executor: Executor, matrix: np.ndarray, chunks: int, partitions: int
+) -> None:
+    pairs, _ = shuffled_candidate_pairs(dask_executor, matrix, chunks, partitions)
+    assert pairs.tolist() == candidate_pairs(matrix).tolist()
 
 
 def test_executor_dask_without_an_address_starts_a_local_cluster(

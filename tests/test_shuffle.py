@@ -59,7 +59,7 @@ def signature_matrices(draw: st.DrawFn) -> np.ndarray:
     return matrix
 
 
-def _star_matrix() -> np.ndarray:
+def star_matrix() -> np.ndarray:
     """150 rows: 100 share band 0 (a bucket over MAX_BUCKET), two are exact copies, some
     have no signature."""
     rng = np.random.default_rng(7)
@@ -71,7 +71,7 @@ def _star_matrix() -> np.ndarray:
 
 
 @given(signature_matrices(), st.integers(1, 9), st.integers(1, 9))
-@example(_star_matrix(), 4, 3)
+@example(star_matrix(), 4, 3)
 @settings(max_examples=150, deadline=None)
 def test_shuffled_banding_equals_candidate_pairs(
     matrix: np.ndarray, chunks: int, partitions: int
@@ -82,7 +82,7 @@ def test_shuffled_banding_equals_candidate_pairs(
 
 
 def test_a_bucket_over_max_bucket_pairs_its_first_row_with_the_others() -> None:
-    matrix = _star_matrix()
+    matrix = star_matrix()
     pairs = {tuple(p) for p in shuffled_candidate_pairs(LOCAL, matrix, 5, 7)[0].tolist()}
     assert MAX_BUCKET < 100 - 1  # the bucket of band 0 is a star
     assert {(0, row) for row in range(1, 100) if row != 5} <= pairs
@@ -92,7 +92,7 @@ def test_a_bucket_over_max_bucket_pairs_its_first_row_with_the_others() -> None:
 
 
 def test_every_signed_row_sends_one_record_a_band() -> None:
-    matrix = _star_matrix()
+    matrix = star_matrix()
     _, sent = shuffled_candidate_pairs(LOCAL, matrix, 3, 4)
     assert sent == (len(matrix) - 2) * BANDS * (1 + 8 + 8)  # band, key, row
 

@@ -44,9 +44,10 @@ class _State(NamedTuple):
     known: Container[str]
 
 
-def _start(setup: _Setup, worker: int) -> _State:
-    """A worker's state: its validator, and the hook's worker side told its number."""
-    if setup.hook is not None:
+def _start(setup: _Setup, worker: int | None) -> _State:
+    """A worker's state: its validator, and the hook's worker side told the number of a
+    local pool's worker process."""
+    if setup.hook is not None and worker is not None:
         setup.hook.start(worker)
     validator = Validator(setup.settings, defer_volatile=True)
     return _State(validator, setup.signatures, setup.hook, setup.known)

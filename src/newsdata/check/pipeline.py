@@ -154,7 +154,7 @@ def _run(
         compute(settings, validator, units, options, cache, signatures, executors)
         if delta is not None and cache is not None:
             units += delta.neighbours(units, cache, signatures)
-        report, index = _report(validator, units, settings, stored=delta is not None)
+        report, index = _report(validator, units, executors, stored=delta is not None)
         if cache is not None and walked is not None:
             cache.prune({u.target.file.identity for u in units}, walked)
             # git's view after the reads: a file changed meanwhile is one git reports changed
@@ -283,8 +283,27 @@ def _needs_signatures(validator: Validator, units: list[Unit], *, compared: bool
     )
 
 
+#: The fact each built-in corpus rule groups files by (ND903 reads the signatures).
+_GROUPED_BY = {"ND901": "article_id", "ND902": "body_hash"}
+
+
+def _shuffle_if_large(index: CorpusIndex, validator: Validator, executors: OnDemand) -> None:
+    """On a cluster, above `shuffle-above` rows, the corpus rules' groups and near-duplicate
+    candidates come from a shuffle on the workers (check/shuffle.py) instead of this
+    process's memory: the same findings by construction (tests/test_shuffle.py), only where
+    the band keys' sort happens differs."""
+    choice = executors.choice
+    if choice.name == "local" or len(index.entries) <= choice.shuffle_above:
+        return
+    from newsdata.check.shuffle import shuffled
+
+    codes = {rule.code for rule, _ in validator.corpus_rules}
+    keys = [key for code, key in _GROUPED_BY.items() if code in codes]
+    index.shuffled = shuffled(executors.get(), index, keys)
+
+
 def _report(
-    validator: Validator, units: list[Unit], settings: Settings, *, stored: bool
+    validator: Validator, units: list[Unit], executors: OnDemand, *, stored: bool
 ) -> tuple[Report, CorpusIndex]:
     """The findings of the files named, and the corpus rules over all the run's files (with
     `stored`, the named files are compared with a stored corpus, not all here)."""
@@ -312,6 +331,8 @@ def _report(
     found.extend(validator.check_volatile(dated))
     full = not stored and all(u.named for u in units)
     index = CorpusIndex(entries, full=full, signatures=signatures)
+    _shuffle_if_large(index, validator, executors)
+    settings = validator.settings
     for rule, severity in validator.corpus_rules:
         for diagnostic in rule.check_corpus(index, settings):
             found.append(at_severity(diagnostic, severity))

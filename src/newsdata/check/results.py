@@ -81,7 +81,9 @@ class WorkerHook(Protocol):
     told of each file checked afresh, with the document it parsed."""
 
     def start(self, worker: int) -> None:
-        """Before the first batch, in a worker process: its number (0, 1, ...)."""
+        """Before the first batch, in a worker process of the local pool: its number (0, 1,
+        ...). Not called when the files are checked in the running process or on a cluster's
+        workers (then `for_workers` was told `forked=False`)."""
 
     def on_checked(self, file: FilePath, document: Document | None, result: FileResult) -> None:
         """One file checked: `file.source` is its path relative to the data repository."""

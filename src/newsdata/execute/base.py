@@ -27,11 +27,13 @@ P = TypeVar("P")
 @dataclass(frozen=True)
 class BatchTask(Generic[S, T, R]):
     """Work to map over batches: `setup` is sent to each worker once and made into that
-    worker's state by `start(setup, worker_number)`; `run(state, batch)` does one batch. Both
-    are module-level functions (pickled by reference), pure but for the state they build."""
+    worker's state by `start(setup, number)` (the number of a worker process of the local
+    pool, forked or not; None in the running process and on a cluster's workers);
+    `run(state, batch)` does one batch. Both are module-level functions (pickled by
+    reference), pure but for the state they build."""
 
     setup: S
-    start: Callable[[S, int], Any]
+    start: Callable[[S, int | None], Any]
     run: Callable[[Any, T], R]
 
 

@@ -115,13 +115,17 @@ _LOCAL = threading.local()
 
 
 def _on_worker(
-    start: Callable[[Any, int], Any], run: Callable[[Any, T], R], token: str, setup: Any, batch: T
+    start: Callable[[Any, int | None], Any],
+    run: Callable[[Any, T], R],
+    token: str,
+    setup: Any,
+    batch: T,
 ) -> R:
     """On a worker thread: the map's state (made once per thread, as a worker process makes
     it once in the local pool: a hook's worker side is not shared between threads), then the
     batch."""
     if getattr(_LOCAL, "token", None) != token:
-        _LOCAL.state = start(setup, 0)
+        _LOCAL.state = start(setup, None)
         _LOCAL.token = token
     return run(_LOCAL.state, batch)
 

@@ -111,7 +111,7 @@ def worker_context() -> multiprocessing.context.BaseContext:
 
 def _initialize(
     run: Callable[[Any, Any], Any],
-    start: Callable[[Any, int], Any],
+    start: Callable[[Any, int | None], Any],
     setup: Any,
     claimed: Synchronized[int],
 ) -> None:
@@ -158,7 +158,7 @@ class LocalExecutor:
     def map_ordered(self, task: BatchTask[Any, T, R], batches: Sequence[T]) -> Iterator[R]:
         workers = self.layout(len(batches)).workers
         if workers <= 1:
-            state = task.start(task.setup, 0)
+            state = task.start(task.setup, None)
             for batch in batches:
                 yield task.run(state, batch)
             return
