@@ -4,6 +4,7 @@ S3-compatible server on 127.0.0.1 (moto's, through s3fs), and what needs no serv
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import subprocess
 import sys
@@ -277,3 +278,25 @@ def test_a_url_without_fsspec_names_the_extra() -> None:
         "Error: s3://bucket/raw/: reading object storage needs fsspec: "
         "pip install 'newsdata[cluster]'\n"
     )
+
+
+@cluster
+def test_no_credentials_is_a_clear_error(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "FSSPEC_"))}
+    env |= {
+        "AWS_CONFIG_FILE": str(tmp_path / "none"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "FSSPEC_S3_ENDPOINT_URL": "http://127.0.0.1:9",  # never reached: no request is signed
+    }
+    code = "import sys\nfrom newsdata.cli import main\nsys.exit(main(sys.argv[1:]))"
+    done = subprocess.run(
+        [sys.executable, "-c", code, "validate", "s3://bucket/raw/"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr == "Error: cannot list s3://bucket/raw/: Unable to locate credentials\n"

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from newsdata.check.reading import RawFile
 from newsdata.storage import Listed
-from newsdata.storage.filesystems import filesystem
+from newsdata.storage.filesystems import filesystem, storage_errors
 from newsdata.storage.listing import listed as listing_of
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ def _changed(fs: AbstractFileSystem, path: str, listed: Listed) -> str | None:
         now = listing_of(fs.info(path))
     except FileNotFoundError:
         return "it is gone"
-    except OSError as error:
+    except storage_errors() as error:
         return f"its listing cannot be checked: {error}"
     if now.etag != listed.etag:
         return f"ETag {listed.etag} when listed, {now.etag} now"

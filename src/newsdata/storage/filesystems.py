@@ -10,6 +10,9 @@ a task sent to a worker. fsspec keeps one instance per protocol and options in e
 
 from __future__ import annotations
 
+import importlib
+from contextlib import suppress
+from functools import cache
 from typing import TYPE_CHECKING
 
 from newsdata.errors import UsageError
@@ -17,7 +20,7 @@ from newsdata.errors import UsageError
 if TYPE_CHECKING:
     from fsspec import AbstractFileSystem
 
-__all__ = ["EXTRA", "filesystem"]
+__all__ = ["EXTRA", "filesystem", "storage_errors"]
 
 #: What to install for object storage.
 EXTRA = "pip install 'newsdata[cluster]'"
@@ -36,3 +39,14 @@ def filesystem(url: str) -> tuple[AbstractFileSystem, str]:
     except ValueError as error:  # a protocol fsspec does not know
         raise UsageError(f"{url}: {error}") from None
     return fs, path
+
+
+@cache
+def storage_errors() -> tuple[type[BaseException], ...]:
+    """What a store that cannot be reached, or refuses us, raises: OSError (fsspec's own, and
+    s3fs's translation of S3's answers), and the S3 client's errors that s3fs lets through
+    (botocore's: no endpoint, no credentials), when it is installed."""
+    errors: list[type[BaseException]] = [OSError]
+    with suppress(ImportError):
+        errors.append(importlib.import_module("botocore.exceptions").BotoCoreError)
+    return tuple(errors)

@@ -14,7 +14,7 @@ from typing import Any
 from newsdata.check.discovery import ARTICLE_SUFFIX, FilePath, Target, printable
 from newsdata.errors import PathNotFoundError, UsageError
 from newsdata.storage import Listed
-from newsdata.storage.filesystems import filesystem
+from newsdata.storage.filesystems import filesystem, storage_errors
 
 __all__ = ["list_objects", "listed"]
 
@@ -30,7 +30,7 @@ def list_objects(url: str) -> list[Target]:
     except PermissionError:
         message = f"{url}: permission denied (check the credentials it is read with)"
         raise UsageError(message) from None
-    except OSError as error:
+    except storage_errors() as error:
         raise UsageError(f"cannot list {url}: {error}") from None
     base = url.rstrip("/")
     targets: list[Target] = []
