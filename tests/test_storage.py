@@ -300,3 +300,11 @@ def test_no_credentials_is_a_clear_error(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert done.stderr == "Error: cannot list s3://bucket/raw/: Unable to locate credentials\n"
+
+
+def test_changed_since_refuses_a_url() -> None:
+    result = _validate("s3://bucket/raw/", "--changed-since", "HEAD")
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: --changed-since follows git, not object storage: s3://bucket/raw/\n"
+    )
