@@ -6,6 +6,11 @@ configuration (`FSSPEC_S3_ENDPOINT_URL` for processes started later, such as Das
 `fsspec.config.conf["s3"]` for this one, whose fsspec read the environment when imported),
 with dummy credentials in the environment.
 
+Worker processes take the environment they start with: a Dask LocalCluster (or a fork
+server) started before this fixture knows no endpoint. A fixture that starts one for tests
+over S3 should depend on `s3_server`; a test here that needs worker processes runs newsdata
+in a fresh process.
+
 Use: a test module imports `s3_server` (and `s3_bucket`) from here; `s3_bucket` gives each
 test an empty bucket of its own, as an `s3://name` URL.
 """

@@ -94,6 +94,16 @@ def _validate(*args: str) -> Result:
     return CliRunner().invoke(cli, ["validate", *args])
 
 
+def _command(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`newsdata` in a fresh process: its fsspec reads the endpoint from the environment, and
+    its worker processes are its own (a fork server started earlier in this session would
+    hold an older environment)."""
+    code = "import sys\nfrom newsdata.cli import main\nsys.exit(main(sys.argv[1:]))"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False, env=env
+    )
+
+
 @cluster
 def test_validate_over_s3_finds_what_it_finds_on_local_disk(
     s3_server: S3Server, s3_bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -101,13 +111,13 @@ def test_validate_over_s3_finds_what_it_finds_on_local_disk(
     monkeypatch.chdir(tmp_path)
     texts = _corpus(tmp_path / "corpus")
     url = _upload(s3_server, s3_bucket, texts)
-    local = _validate("corpus/", "--format", "json", "-j", "2", "--no-cache")
-    remote = _validate(url, "--format", "json", "-j", "2", "--no-cache")
-    assert (remote.exit_code, local.exit_code) == (1, 1)
+    local = _command("validate", "corpus/", "--format", "json", "-j", "2", "--no-cache")
+    remote = _command("validate", url, "--format", "json", "-j", "2", "--no-cache")
+    assert (remote.returncode, local.returncode) == (1, 1), remote.stderr
     codes = {d["code"] for d in json.loads(local.stdout)["diagnostics"]}
     assert {"ND901", "ND902", "ND201"} <= codes
     assert remote.stdout == local.stdout.replace("corpus/", url)
-    assert CREDENTIALS["AWS_SECRET_ACCESS_KEY"] not in remote.output
+    assert CREDENTIALS["AWS_SECRET_ACCESS_KEY"] not in remote.stdout + remote.stderr
 
 
 @cluster
@@ -289,15 +299,7 @@ def test_no_credentials_is_a_clear_error(tmp_path: Path) -> None:
         "AWS_EC2_METADATA_DISABLED": "true",
         "FSSPEC_S3_ENDPOINT_URL": "http://127.0.0.1:9",  # never reached: no request is signed
     }
-    code = "import sys\nfrom newsdata.cli import main\nsys.exit(main(sys.argv[1:]))"
-    done = subprocess.run(
-        [sys.executable, "-c", code, "validate", "s3://bucket/raw/"],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-        timeout=60,
-    )
+    done = _command("validate", "s3://bucket/raw/", env=env)
     assert done.returncode == 2
     assert done.stderr == "Error: cannot list s3://bucket/raw/: Unable to locate credentials\n"
 
