@@ -24,7 +24,7 @@ from newsdata.check.pipeline import RunOptions, validate
 options = RunOptions(jobs=2, use_cache=True, cache_dir=Path(sys.argv[2]))
 report = validate([sys.argv[1]], options=options)
 assert report.files == 300, report.files
-loaded = sorted(m for m in sys.modules if m.startswith(("newsdata.release", "pyarrow")))
+loaded = sorted(m for m in sys.modules if m.startswith(("newsdata.release", "pyarrow", "fsspec")))
 print(loaded)
 """
 

@@ -7,8 +7,9 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
-from newsdata.errors import ConfigError
+from newsdata.errors import ConfigError, UsageError
 from newsdata.git import git_command, status_entries
+from newsdata.storage import is_url
 
 __all__ = ["changed_files", "changed_paths"]
 
@@ -65,5 +66,8 @@ def changed_files(ref: str, within: list[Path]) -> list[Path]:
 
 def changed_paths(ref: str, paths: Sequence[str], corpus: Path) -> list[str]:
     """`changed_files` under `paths` (the corpus if none), relative to the working folder."""
+    urls = [p for p in paths if is_url(p)]
+    if urls:  # git knows nothing of objects: it would find nothing changed, silently
+        raise UsageError(f"--changed-since follows git, not object storage: {urls[0]}")
     within = [Path(p) for p in paths] or [corpus]
     return [os.path.relpath(p) for p in changed_files(ref, within)]

@@ -3,7 +3,8 @@
 One SQLite database in `.newsdata_cache/` (or `--cache-dir`, `NEWSDATA_CACHE_DIR`). Results
 are stored under the SHA-256 of the file's bytes and are valid only for the tool version and
 the rule-set key they were made with; a file whose size, mtime, ctime and inode are unchanged
-is not even read again (as git's index does). A cache made under another key (see
+is not even read again (as git's index does); an object in object storage, whose listing
+stands for its stat (`listing_key`), is not even fetched again. A cache made under another key (see
 Validator.cache_key) is thrown away and rebuilt: never trusted. One that SQLite finds damaged,
 on opening or later in the run, is rebuilt too, with one warning. One that cannot be opened
 or written (a full disk, a read-only folder) costs one warning, never the run. SQLite (not
@@ -12,6 +13,7 @@ pickle) keeps a hostile cache file from running code.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 from collections.abc import Collection, Container, Sequence
@@ -30,8 +32,9 @@ from newsdata.check.rows import (
 )
 from newsdata.check.stored import SCHEMA, StoredIndex
 from newsdata.errors import CacheError
+from newsdata.storage import Listed
 
-__all__ = ["CACHE_FILE", "ResultCache", "StatKey", "StoredDigests", "stat_key"]
+__all__ = ["CACHE_FILE", "ResultCache", "StatKey", "StoredDigests", "listing_key", "stat_key"]
 
 CACHE_FILE = "validate.sqlite3"
 #: The last full run's verdict (check/replay.py): one row.
@@ -44,6 +47,25 @@ StatKey = tuple[int, int, int, int]
 def stat_key(status: os.stat_result) -> StatKey:
     """What must not change for a file to be trusted unread: size, mtime, ctime, inode."""
     return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+
+
+def listing_key(listed: Listed) -> StatKey | None:
+    """An object's stat key, from its listing (an object has no os.stat): its size, 63 bits
+    of its ETag, 63 bits of its version (0 without one), and 0. A new ETag or version is a
+    new key: the object is fetched again. None when the listing gave neither (a filesystem
+    without them, such as memory://): nothing vouches for such an object unread, so it is
+    fetched every run (its content hash may still spare checking it again)."""
+    if listed.etag is None and listed.version is None:
+        return None
+    return (listed.size, _bits63(listed.etag), _bits63(listed.version), 0)
+
+
+def _bits63(text: str | None) -> int:
+    """63 bits of a string's BLAKE2b hash (a positive SQLite integer); 0 for None."""
+    if text is None:
+        return 0
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
 
 
 class ResultCache:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from newsdata.check.cache import ResultCache, StatKey, stat_key
+from newsdata.check.cache import ResultCache, StatKey, listing_key, stat_key
 from newsdata.check.discovery import FilePath, Target
 from newsdata.check.engine import Validator
 from newsdata.check.parallel import default_jobs, run_batches
@@ -46,10 +46,14 @@ def from_cache(
     cache: ResultCache | None, units: list[Unit], signatures: bool, *, few: bool
 ) -> None:
     """Stored results of the files (yet without one) whose stat key is unchanged; `few`: look
-    up their rows rather than read every row."""
+    up their rows rather than read every row. An object's stat key is made from its listing
+    (cache.listing_key): an unchanged object whose result is stored is never fetched."""
     units = [u for u in units if u.result is None]
     for unit in units:
-        if unit.target.problem is None:
+        listed = unit.target.listed
+        if listed is not None:
+            unit.stat = listing_key(listed) if unit.target.problem is None else None
+        elif unit.target.problem is None:
             try:
                 unit.stat = stat_key(os.stat(unit.target.file.walked))
             except OSError:

@@ -2,6 +2,8 @@
 
 Folders are walked recursively for `*.txt`. Symlinks are never followed out of the folder given;
 FIFOs, sockets and devices are reported and never opened; a folder named `*.txt` is reported too.
+An object-storage URL (`s3://bucket/prefix/`) is listed instead (storage/listing.py); a
+`file://` URL is the local path it names.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from newsdata.errors import PathNotFoundError
+from newsdata.storage import Listed, is_url, local_path
 
 __all__ = ["FilePath", "Problem", "Target", "discover", "encodable", "printable", "shown"]
 
@@ -58,6 +61,8 @@ class Target(NamedTuple):
     file: FilePath
     problem: Problem | None = None
     detail: str = ""
+    #: An object in object storage: what its listing said of it (None for a local file).
+    listed: Listed | None = None
 
     @classmethod
     def at(cls, path: str) -> Target:
@@ -69,7 +74,12 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> list[Target]:
     """Every article file under the given paths, in a stable order, with unreadable ones marked."""
     targets: list[Target] = []
     for given in paths:
-        text = os.fspath(given)
+        if is_url(given):
+            from newsdata.storage.listing import list_objects
+
+            targets.extend(list_objects(os.fspath(given)))
+            continue
+        text = local_path(given)
         try:
             os.lstat(text)
         except (FileNotFoundError, NotADirectoryError):

@@ -32,6 +32,7 @@ __all__ = [
     "Validator",
     "at_severity",
     "check_batch",
+    "read_batch",
     "verdict_versions",
 ]
 
@@ -144,6 +145,8 @@ class Validator:
         """The bytes of one file found by discovery (nothing for a path it already rejected)."""
         if target.problem is not None:
             return RawFile(size=0)
+        if target.listed is not None:  # an object: fetched as a batch of one
+            return read_batch(self, [target])[0]
         return read_raw(target.file.walked, self.settings.max_file_size)
 
 
@@ -188,6 +191,7 @@ _CHECKING = (
     "check/results.py",
     "check/rawtext.py",
     "check/reading.py",
+    "storage/fetch.py",
     "words.py",
     "urls.py",
     "check/similarity.py",
@@ -231,7 +235,7 @@ def check_batch(
     Each stage runs over the whole batch before the next (read all, parse all, check all), so
     that each stage's code and data stay in the CPU cache.
     """
-    raws = [validator.read(target) for target in targets]
+    raws = read_batch(validator, targets)
     if known and hook is None:
         # (A file name that is not UTF-8 is itself a finding, ND110: such files are always
         # checked, as they are never cached.)
@@ -250,6 +254,23 @@ def check_batch(
         for ctx, result, target in zip(contexts, results, targets, strict=True):
             hook.on_checked(target.file, ctx.doc, result)
     return results
+
+
+def read_batch(validator: Validator, targets: Sequence[Target]) -> list[RawFile]:
+    """A batch's bytes, in its order: each local file read on its own (reading.read_raw), the
+    objects of object storage fetched together in one call (storage/fetch.py)."""
+    objects = [
+        (i, (t.file.walked, t.listed))
+        for i, t in enumerate(targets)
+        if t.listed is not None and t.problem is None
+    ]
+    if not objects:  # fsspec is never imported for local files
+        return [validator.read(target) for target in targets]
+    from newsdata.storage.fetch import fetch_objects
+
+    fetched = fetch_objects([o for _, o in objects], validator.settings.max_file_size)
+    raws = dict(zip((i for i, _ in objects), fetched, strict=True))
+    return [raws[i] if i in raws else validator.read(t) for i, t in enumerate(targets)]
 
 
 def _check_contexts(

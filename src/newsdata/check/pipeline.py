@@ -27,6 +27,7 @@ from newsdata.execute.local import default_jobs
 from newsdata.git import corpus_state
 from newsdata.root import find_root
 from newsdata.rules import Needs
+from newsdata.storage import is_url, local_path
 
 __all__ = ["Run", "RunFile", "RunOptions", "run", "source_path", "validate"]
 
@@ -116,6 +117,7 @@ def _run(
 ) -> Run:
     """The run; with `replay`, a full run may take the last one's verdict (check/replay.py)
     and then returns no files (validate needs the report only)."""
+    paths = [local_path(p) for p in paths]  # a file:// URL is the local path it names
     settings = settings or Settings()
     options = options or RunOptions()
     validator = Validator(settings, defer_volatile=True)
@@ -189,8 +191,10 @@ def _by_neighbourhood(
     was not named, and every corpus rule judges a file by the files sharing a key with it."""
     if options.walk or options.on_checked is not None or not corpus.is_dir():
         return False
+    if any(u.target.listed is not None for u in named):  # objects are compared by a walk
+        return False
     real = os.path.realpath(corpus)
-    if any(os.path.realpath(p) == real for p in paths):
+    if any(os.path.realpath(p) == real for p in paths if not is_url(p)):
         return False
     if not any(u.target.file.identity.startswith(real + os.sep) for u in named):
         return False
@@ -223,7 +227,7 @@ def _with_corpus(
     inside = [u for u in named if u.target.file.identity.startswith(real_corpus + os.sep)]
     if not inside or not corpus.is_dir():
         return named
-    if any(os.path.realpath(p) == real_corpus for p in paths):
+    if any(os.path.realpath(p) == real_corpus for p in paths if not is_url(p)):
         return named  # the corpus itself was named: every corpus file is already here
     by_identity = {u.target.file.identity: u for u in named}
     for target in discover([str(corpus)]):
@@ -235,25 +239,32 @@ def _with_corpus(
 
 
 def _empty_folders(paths: Sequence[str | os.PathLike[str]], units: list[Unit]) -> list[str]:
-    """The folders given that hold no article file (a typo, or the wrong folder, would
-    otherwise pass as a clean run over nothing)."""
-    folders = [os.fspath(p) for p in paths if os.path.isdir(p)]
+    """The folders (and object-storage prefixes) given that hold no article file (a typo, or
+    the wrong folder, would otherwise pass as a clean run over nothing)."""
+    folders = [os.fspath(p) for p in paths if is_url(p) or os.path.isdir(p)]
     if not folders:
         return []
     return [
         folder
         for folder in folders
-        if not any(u.named and u.target.file.walked.startswith(_below(folder)) for u in units)
+        if not any(u.named and _holds(folder, u.target.file.walked) for u in units)
     ]
 
 
-def _below(folder: str) -> str:
-    return folder.rstrip(os.sep) + os.sep
+def _holds(folder: str, walked: str) -> bool:
+    """Whether a file walked lies in a folder given (or is the object a URL given names)."""
+    if is_url(folder):
+        return walked == folder or walked.startswith(folder.rstrip("/") + "/")
+    return walked.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _walked_corpus(units: list[Unit], corpus: Path) -> str | None:
     """The corpus folder's real path (with a trailing separator) when this run walked all of
-    it, so that a file of it not seen is gone; else None."""
+    it, so that a file of it not seen is gone; else None. A run that holds objects from
+    object storage is no walk of the corpus: no git state, stored index or verdict is kept of
+    it (a git state says nothing of objects)."""
+    if any(u.target.listed is not None for u in units):
+        return None
     inside = os.path.realpath(corpus) + os.sep
     if corpus.is_dir() and any(u.target.file.identity.startswith(inside) for u in units):
         return inside
