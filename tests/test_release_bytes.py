@@ -142,7 +142,7 @@ def _neutral(folder: Path) -> dict[str, str]:
 
 
 #: Files whose bytes hold a library's version: their sizes and hashes are blanked where listed.
-_VERSIONED = {"data/articles.parquet", "provenance.json"}
+_VERSIONED = {"data/articles.parquet", "inputs.parquet", "provenance.json"}
 
 
 def _blank(document: Any) -> Any:

@@ -56,19 +56,19 @@ CSV = ReleaseFile("data/articles.csv", "newsdata.release.tables:write_tables", T
 # The inputs are provenance, not data: beside provenance.json, outside data/, so that tools
 # globbing data/*.parquet (the Hub's default splits, DuckDB) never mix them with the articles.
 # provenance.json names it with its SHA-256 and rows, instead of listing it among the outputs.
-INPUTS = ReleaseFile("inputs.parquet", "newsdata.release.tables:write_inputs", True, False, 2)
+INPUTS = ReleaseFile("inputs.parquet", "newsdata.release.tables:write_inputs", True, False, 6)
 PROVENANCE = ReleaseFile(
     "provenance.json", "newsdata.release.provenance:provenance_json", True, False, 7
 )
-CARD = ReleaseFile("README.md", "newsdata.release.card:card_markdown", False, True, 4)
+CARD = ReleaseFile("README.md", "newsdata.release.card:card_markdown", False, True, 3)
 CHANGELOG = ReleaseFile(
-    "CHANGELOG.md", "newsdata.release.changelog:changelog_markdown", False, True, 3
+    "CHANGELOG.md", "newsdata.release.changelog:changelog_markdown", False, True, 2
 )
 CROISSANT = ReleaseFile(
-    "croissant.json", "newsdata.release.croissant:croissant_metadata", False, True, 5
+    "croissant.json", "newsdata.release.croissant:croissant_metadata", False, True, 4
 )
 DATAPACKAGE = ReleaseFile(
-    "datapackage.json", "newsdata.release.descriptor:datapackage", False, False, 6
+    "datapackage.json", "newsdata.release.descriptor:datapackage", False, False, 5
 )
 
 #: Every file of a release. This order is the order of datapackage.json's resources and of

@@ -3,14 +3,15 @@ the inputs, one row per raw file, written to their own Parquet file."""
 
 from __future__ import annotations
 
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from newsdata.errors import ReleaseError
-from newsdata.release.buffers import record_buckets
+from newsdata.release.buffers import record_buckets, text_buffers
 from newsdata.release.manifest import CSV, INPUTS, PARQUET, arrow_schema, inputs_schema
 from newsdata.release.records import (
     PARQUET_OPTIONS,
@@ -23,6 +24,9 @@ from newsdata.release.records import (
 )
 from newsdata.release.spool import RecordSpool
 from newsdata.release.stats import ReleaseStats
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = ["Input", "as_validated", "write_inputs", "write_tables"]
 
@@ -67,10 +71,7 @@ def write_inputs(folder: Path, inputs: Sequence[Input]) -> None:
     with pq.ParquetWriter(path, schema, **_INPUT_OPTIONS) as writer:
         for start in range(0, len(inputs), INPUT_ROWS_PER_GROUP):
             rows = inputs[start : start + INPUT_ROWS_PER_GROUP]
-            columns = [
-                pa.array([row[n] for row in rows], type=column.type)
-                for n, column in enumerate(schema)
-            ]
+            columns = [_column(c.type, [row[n] for row in rows]) for n, c in enumerate(schema)]
             writer.write_table(
                 pa.Table.from_arrays(columns, schema=schema), row_group_size=INPUT_ROWS_PER_GROUP
             )
@@ -136,6 +137,26 @@ def write_tables(
         csv_written(stats)
         _wait(to_parquet, 0)
     return stats
+
+
+def _column(kind: pa.DataType, values: list[Any]) -> pa.Array:
+    """A column of inputs.parquet, built from Arrow buffers: pa.array() would import pandas
+    (see records.chunk_batch). Nulls (no ETag, no version) get a validity bitmap."""
+    import pyarrow as pa
+
+    validity = None
+    if None in values:
+        bits = bytearray(-(-len(values) // 8))
+        for row, value in enumerate(values):
+            if value is not None:
+                bits[row >> 3] |= 1 << (row & 7)
+        validity = pa.py_buffer(bits)
+        values = ["" if value is None else value for value in values]
+    if pa.types.is_integer(kind):
+        buffers: tuple[bytes, ...] = (array("q", values).tobytes(),)
+    else:
+        buffers = text_buffers(values)
+    return pa.Array.from_buffers(kind, len(values), [validity, *map(pa.py_buffer, buffers)])
 
 
 _PENDING = 2  # row groups a writer thread may have waiting
