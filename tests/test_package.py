@@ -423,6 +423,7 @@ def test_frictionless_validate_passes_on_a_built_release(repo: Path) -> None:
     checked = {task["name"]: task for task in report["tasks"]}
     assert checked["articles"]["valid"] and checked["articles-csv"]["valid"]
     assert checked["articles"]["stats"]["rows"] == 5
+    assert checked["inputs"]["valid"] and checked["inputs"]["stats"]["rows"] == 5
 
 
 def test_frictionless_catches_a_tampered_parquet(repo: Path) -> None:
