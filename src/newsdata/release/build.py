@@ -274,11 +274,12 @@ def _write_files(
     The zip holds the data files first (the CSV, then the articles' Parquet file), then the
     rest, in the manifest's zip order. Copying and CRC run without the GIL, so each data file
     is zipped on a helper thread as soon as it is complete (the CSV while the Parquet file is
-    still being written), while this thread writes the text files. The inputs' Parquet file,
-    which needs only the inputs, is written on a helper thread meanwhile.
+    still being written), while this thread writes the text files. The inputs' Parquet file
+    is written first, on this thread: a helper thread that a Ctrl-C caught starting would be
+    left out of the pool's shutdown and could write into the folder after its removal.
     """
     jobs, spool = records
-    listed = helpers.submit(write_inputs, folder, plan.inputs)
+    write_inputs(folder, plan.inputs)
     zipped: list[Future[None]] = []
 
     def zip_later(name: str) -> None:
@@ -293,7 +294,6 @@ def _write_files(
     for pending in zipped:
         pending.result()
     zip_later(PARQUET.name)
-    listed.result()
     _write_descriptors(folder, plan, stats, created)
     for pending in zipped:
         pending.result()
