@@ -18,10 +18,13 @@ from markdown_it.token import Token
 from newsdata.cli import cli
 from newsdata.release.card import card_markdown, hub_license
 from newsdata.release.metadata import DATASET_KEYS, DatasetMetadata, load_metadata
+from newsdata.release.provenance import GitState, Origin
 from newsdata.release.stats import ReleaseStats
 from newsdata.schema import table_schema
 from tests.conftest import ROOT
 from tests.factory import article, data_repo
+
+_ORIGIN = Origin(GitState("abc123", False, None))
 
 QUOTED_X = '"x"'
 LINKNAIJA = "LinkNaija | Nigeria's Latest News"
@@ -107,7 +110,7 @@ def _card(publications: list[str], title: str = "Test news") -> str:
     )
     meta = DatasetMetadata(name="test-news", title=title, description="d", license=None)
     fields = table_schema()["fields"]
-    return card_markdown(meta, "1.0.0", stats, fields, "2026-01-01T00:00:00Z", "abc123", 0)
+    return card_markdown(meta, "1.0.0", stats, fields, "2026-01-01T00:00:00Z", _ORIGIN, 0)
 
 
 def _package(root: Path, dataset: str, publication: str = "The Moscow Times") -> str:
@@ -278,7 +281,7 @@ def test_keywords_are_yaml_strings_whatever_they_hold() -> None:
         name="x", title="X", description="d", license=None, keywords=("a: b", "#c", "- d")
     )
     stats = ReleaseStats(articles=1, first=dt.date(2013, 1, 1), last=dt.date(2013, 1, 1))
-    card = card_markdown(meta, "1.0.0", stats, [], "2026-01-01T00:00:00Z", None, 0)
+    card = card_markdown(meta, "1.0.0", stats, [], "2026-01-01T00:00:00Z", _ORIGIN, 0)
     assert _front_matter(card)["tags"] == ["a: b", "#c", "- d"]
 
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
@@ -65,6 +66,7 @@ def test_release_layout(repo: Path) -> None:
         "data/articles.csv",
         "data/articles.parquet",
         "datapackage.json",
+        "inputs.parquet",
         "provenance.json",
     ]
     # no scratch folder left; the lock that serialises releases into dist/ stays (unlocked)
@@ -72,7 +74,6 @@ def test_release_layout(repo: Path) -> None:
 
 
 def test_parquet_is_sorted_compressed_and_carries_the_schema_version(repo: Path) -> None:
-    import pyarrow.parquet as pq
 
     parquet = pq.ParquetFile(_build(repo) / "data" / "articles.parquet")
     ids = parquet.read(columns=["id"]).column("id").to_pylist()
@@ -123,10 +124,14 @@ def test_provenance_lists_every_raw_file_and_thecommit(repo: Path) -> None:
     import hashlib
 
     commit = git(repo, "rev-parse", "HEAD")
-    provenance = json.loads((_build(repo) / "provenance.json").read_text())
+    folder = _build(repo)
+    provenance = json.loads((folder / "provenance.json").read_text())
     assert provenance["git"] == {"commit": commit, "dirty": False}
+    assert provenance["source"] is None
     assert provenance["counts"] == {"files": 5, "articles": 5, "warnings": 0}
-    inputs = {i["path"]: i["sha256"] for i in provenance["inputs"]}
+    listed = pq.read_table(folder / "inputs.parquet").to_pylist()
+    inputs = {i["path"]: i["sha256"] for i in listed}
+    assert all(i["etag"] is None and i["version"] is None for i in listed)
     for number in range(5):
         path = f"raw/site/{number}.txt"
         assert inputs[path] == hashlib.sha256((repo / path).read_bytes()).hexdigest()
@@ -418,6 +423,7 @@ def test_frictionless_validate_passes_on_a_built_release(repo: Path) -> None:
     checked = {task["name"]: task for task in report["tasks"]}
     assert checked["articles"]["valid"] and checked["articles-csv"]["valid"]
     assert checked["articles"]["stats"]["rows"] == 5
+    assert checked["inputs"]["valid"] and checked["inputs"]["stats"]["rows"] == 5
 
 
 def test_frictionless_catches_a_tampered_parquet(repo: Path) -> None:
@@ -615,8 +621,6 @@ def test_many_buckets_and_small_row_groups_keep_every_row_in_id_order(
     # the same rows as the one-bucket release, in id order, in both files.
     import csv
 
-    import pyarrow.parquet as pq
-
     import newsdata.release.buffers
 
     root, one = big_repo
@@ -692,8 +696,6 @@ def test_a_symlinked_corpus_folder_keeps_its_name_in_the_release(
     monkeypatch.chdir(root)
     # not a git repository: released anyway, as --allow-dirty does
     release = build_release("1.0", root / "dist", options=OPTIONS, root=root, allow_dirty=True)
-    provenance = json.loads((release.path / "provenance.json").read_text())
-    assert sorted(i["path"] for i in provenance["inputs"]) == [
-        f"raw/site/{n}.txt" for n in range(3)
-    ]
+    listed = pq.read_table(release.path / "inputs.parquet", columns=["path"])
+    assert sorted(listed.column("path").to_pylist()) == [f"raw/site/{n}.txt" for n in range(3)]
     assert verify_release(release.zip_path).intact

@@ -1,9 +1,11 @@
 """A release's bytes stay the same for the same corpus, commit and SOURCE_DATE_EPOCH.
 
 The golden values below were recorded from the code as it stood before the release manifest
-(issue 13). A few bytes depend on the libraries, not on newsdata: Parquet's footer names the
-pyarrow that wrote it, provenance.json names the versions, the files that list those two
-files' SHA-256 change with them, and zlib's version shapes the zip's deflated entries. So:
+(issue 13), and recorded again when the inputs moved from provenance.json to inputs.parquet
+(issue 15: the data files, CHANGELOG.md and croissant.json kept their bytes). A few bytes
+depend on the libraries, not on newsdata: Parquet's footers name the pyarrow that wrote them,
+provenance.json names the versions, the files that list those files' SHA-256 change with
+them, and zlib's version shapes the zip's deflated entries. So:
 
 - with the libraries the golden values were recorded with (GOLDEN_VERSIONS), every file and
   the zip must match exactly;
@@ -47,23 +49,25 @@ GOLDEN_VERSIONS: dict[str, str] = {
 #: SHA-256 of each file of the release folder, and of the zip (key "zip").
 GOLDEN_EXACT: dict[str, str] = {
     "CHANGELOG.md": "6b976da9c6a897e33f68f757b77e25d85923637049d3664a1b4f03c33de172d2",
-    "README.md": "7e43cbb7e5f7dcf8eeb41249b03bce3f3b236b75849c77ac11722578bf10fed2",
+    "README.md": "6c948bf9e7fccb73f178d1750db732a5539aa7e23bb73030590698c85babdfa3",
     "croissant.json": "e5e0c76bfa53d296e410e739b02610d87194903b9eccd4b3c4ae9119b3e1d9f7",
     "data/articles.csv": "d91c66a66a4d04408192b6ad504c990998792fe544a09115bdd43afe2098fd99",
     "data/articles.parquet": "706757f6a7401b7c134666817584a5d787605ac4a2252eb8e2b0ab42c213424b",
-    "datapackage.json": "79059fea333e50d9c988e476c3d03e717849186aafad39b2c59aa4910549bed7",
-    "provenance.json": "d352bfcb2833d72dc182245345c62fe1a881ba719a0d3a75c4f8decaf4f3b6de",
-    "zip": "19714366f4658f59cfa9da3cda3829e9d79b5af27647bc25606c8acf15e59c49",
+    "datapackage.json": "8527574042f1367c1dc0c3d386cf6f82be81870cf3698999f876f48d5ad22141",
+    "inputs.parquet": "068bb5106405c5c2cd4b86e222096d86c0fcf1fc675f3178ab034804de703b0c",
+    "provenance.json": "f3d5a64e4cb3e8c275d9330e73d756a6dd6e5e343d510aa49a57faef6e4656c4",
+    "zip": "7b171a2270402b1d3cd31fe6e246156814c1f38a2e8c6ea7d220e9ee249a8cc8",
 }
 #: SHA-256 of each file with the library-made bytes set aside (see _neutral).
 GOLDEN_NEUTRAL: dict[str, str] = {
     "CHANGELOG.md": "6b976da9c6a897e33f68f757b77e25d85923637049d3664a1b4f03c33de172d2",
-    "README.md": "7e43cbb7e5f7dcf8eeb41249b03bce3f3b236b75849c77ac11722578bf10fed2",
+    "README.md": "6c948bf9e7fccb73f178d1750db732a5539aa7e23bb73030590698c85babdfa3",
     "croissant.json": "c338b28027c5bf5e36148c2cb633a1f9f65619f8f9d66ffb0ae62c710bce34dd",
     "data/articles.csv": "d91c66a66a4d04408192b6ad504c990998792fe544a09115bdd43afe2098fd99",
     "data/articles.parquet": "63e523cb553235c45d458d03e9476c5f31b571455d9a2b9d2aeaba1ef80653ec",
-    "datapackage.json": "977394a4c2eedf2e947ad99547ee9939b943dc7b321710500c8ca3aa9ae7d37f",
-    "provenance.json": "1b6930703aa49ceb5c15c7f6a268038ecb680a0c0a96bcb54dbe3159f76dce8b",
+    "datapackage.json": "70e439dd77c55a42a92abcc1ca4949fce31bd033d28963a966b6bad75480c4a3",
+    "inputs.parquet": "58443ff7f50e6e0ec2de5bbbed7f70c4f9e3b24324d93fec7b2b5d3e488cb782",
+    "provenance.json": "47585ae31ef69c07a250e4b5a0e492e6954a748068bce72efebdb27255e83c84",
 }
 #: The zip's entries, in order: (name, date_time, external_attr, compress_type).
 GOLDEN_ENTRIES: list[tuple[str, tuple[int, ...], int, int]] = [
@@ -73,6 +77,7 @@ GOLDEN_ENTRIES: list[tuple[str, tuple[int, ...], int, int]] = [
     ("test-news-1.2.3/README.md", (2023, 11, 14, 22, 13, 20), 2175008768, 8),
     ("test-news-1.2.3/croissant.json", (2023, 11, 14, 22, 13, 20), 2175008768, 8),
     ("test-news-1.2.3/datapackage.json", (2023, 11, 14, 22, 13, 20), 2175008768, 8),
+    ("test-news-1.2.3/inputs.parquet", (2023, 11, 14, 22, 13, 20), 2175008768, 0),
     ("test-news-1.2.3/provenance.json", (2023, 11, 14, 22, 13, 20), 2175008768, 8),
 ]
 
@@ -142,7 +147,7 @@ def _neutral(folder: Path) -> dict[str, str]:
 
 
 #: Files whose bytes hold a library's version: their sizes and hashes are blanked where listed.
-_VERSIONED = {"data/articles.parquet", "provenance.json"}
+_VERSIONED = {"data/articles.parquet", "inputs.parquet", "provenance.json"}
 
 
 def _blank(document: Any) -> Any:

@@ -202,6 +202,7 @@ def validate(
     is_flag=True,
     help="Release even if the corpus, pyproject.toml or a registry file is not committed.",
 )
+@click.option("--no-zip", is_flag=True, help="Write the folder alone, no zip (large releases).")
 @COLOR
 def package(
     version: str,
@@ -212,9 +213,10 @@ def package(
     no_cache: bool,
     previous: Path | None,
     allow_dirty: bool,
+    no_zip: bool,
     color: str,
 ) -> None:
-    """Validate the corpus, then write an immutable, reproducible release and its zip."""
+    """Validate the corpus, then write an immutable, reproducible release (and its zip)."""
     from newsdata.check.pipeline import RunOptions
     from newsdata.config import load_settings
     from newsdata.errors import ReleaseRefusedError, ValidationFailedError
@@ -232,6 +234,7 @@ def package(
             previous=previous,
             allow_dirty=allow_dirty,
             on_wait=_say_waiting,
+            zip=not no_zip,
         )
     except ValidationFailedError as failure:
         colored = use_color(color)
@@ -244,9 +247,9 @@ def package(
         sys.exit(EXIT_FINDINGS)
     for note in release.notes:
         click.echo(f"warning: {note}", err=True)
+    zipped = f" and {os.path.relpath(release.zip_path)}" if release.zip_path else ""
     click.echo(
-        f"Wrote {os.path.relpath(release.path)}/ and {os.path.relpath(release.zip_path)}: "
-        f"{plural(release.articles, 'article')}, "
+        f"Wrote {os.path.relpath(release.path)}/{zipped}: {plural(release.articles, 'article')}, "
         f"{plural(release.warnings, 'validation warning')}."
     )
     if release.previous is not None:

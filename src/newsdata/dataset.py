@@ -246,6 +246,7 @@ def release_info(dataset: Dataset) -> dict[str, Any]:
     provenance = dataset.provenance
     tool = provenance.get("tool", {})
     git = provenance.get("git", {})
+    source = provenance.get("source")
     return {
         "name": dataset.name,
         "title": dataset.metadata.get("title"),
@@ -261,13 +262,22 @@ def release_info(dataset: Dataset) -> dict[str, Any]:
         "provenance": {
             "commit": git.get("commit"),
             "dirty": git.get("dirty"),
+            "source": source.get("url") if isinstance(source, dict) else None,
             "tool": f"{tool.get('name', 'newsdata')} {tool.get('newsdata', '')}".strip(),
             "python": tool.get("python"),
             "pyarrow": tool.get("pyarrow"),
-            "inputs": len(provenance.get("inputs", [])),
+            "inputs": _input_count(provenance),
             "warnings": provenance.get("counts", {}).get("warnings"),
         },
     }
+
+
+def _input_count(provenance: dict[str, Any]) -> object:
+    """How many raw files made the release: its counts, else (a release made before the counts
+    were written) the length of the list of inputs it held then; None if it says neither."""
+    counted = provenance.get("counts", {}).get("files")
+    listed = provenance.get("inputs")
+    return len(listed) if counted is None and isinstance(listed, list) else counted
 
 
 def info_text(facts: dict[str, Any]) -> str:
@@ -285,7 +295,9 @@ def info_text(facts: dict[str, Any]) -> str:
         f"  schema version   {facts['schema_version']}",
         f"  articles         {facts['articles']} ({facts['words']} words)",
         f"  published        {facts['first_published']} to {facts['last_published']}",
-        f"  built from       commit {origin['commit'] or 'unknown'}"
+        f"  built from       {origin['source']}"
+        if origin["source"]
+        else f"  built from       commit {origin['commit'] or 'unknown'}"
         + (" (dirty tree)" if origin["dirty"] else ""),
         f"  built with       {origin['tool']}, Python {origin['python']}, pyarrow "
         f"{origin['pyarrow']}; {counted(origin['inputs'], 'raw file')}, "

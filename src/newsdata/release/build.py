@@ -1,8 +1,9 @@
 """`newsdata package`: validate, then write an immutable, reproducible, versioned release.
 
-Everything is written in a temporary folder beside the target and renamed into place at the
-end, so a failed or interrupted build (an error, a full disk, Ctrl-C) leaves nothing behind
-(and the folder of a build killed outright is removed by the next one: see scratch.py).
+Everything (the folder, and its zip unless `zip=False`) is written in a temporary folder
+beside the target and renamed into place at the end, so a failed or interrupted build (an
+error, a full disk, Ctrl-C) leaves nothing behind (and the folder of a build killed outright
+is removed by the next one: see scratch.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import contextlib
 import itertools
 import json
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -33,8 +34,14 @@ from newsdata.release.archive import ReleaseZip
 from newsdata.release.card import card_markdown
 from newsdata.release.changelog import changelog_markdown
 from newsdata.release.croissant import croissant_metadata
-from newsdata.release.descriptor import datapackage, file_facts
-from newsdata.release.history import History, choose_previous, read_previous, release_lock
+from newsdata.release.descriptor import datapackage
+from newsdata.release.history import (
+    History,
+    check_history,
+    choose_previous,
+    read_previous,
+    release_lock,
+)
 from newsdata.release.manifest import (
     CARD,
     CHANGELOG,
@@ -43,23 +50,24 @@ from newsdata.release.manifest import (
     DATAPACKAGE,
     PARQUET,
     PROVENANCE,
-    hashed,
     zip_order,
 )
 from newsdata.release.metadata import DatasetMetadata, load_metadata
 from newsdata.release.provenance import (
     GitQuery,
     GitState,
+    ObjectSource,
+    Origin,
     created_at,
-    library_versions,
     plugin_versions,
+    provenance_json,
     release_inputs,
     require_committed,
 )
 from newsdata.release.scratch import make_scratch, remove_abandoned, scratch_path
 from newsdata.release.spool import RecordSpool
 from newsdata.release.stats import ReleaseStats
-from newsdata.release.tables import Input, write_tables
+from newsdata.release.tables import Input, write_inputs, write_tables
 from newsdata.release.unrecordable import unrecordable_reason
 from newsdata.release.version import Version
 from newsdata.report.text import plural
@@ -74,7 +82,7 @@ class Release:
     """A release written to disk."""
 
     path: Path
-    zip_path: Path
+    zip_path: Path | None  # None: built with zip=False
     version: str
     articles: int
     warnings: int
@@ -93,12 +101,16 @@ def build_release(
     previous: Path | None = None,
     allow_dirty: bool = False,
     on_wait: Callable[[Path], None] | None = None,
+    zip: bool = True,
+    source: ObjectSource | None = None,
 ) -> Release:
-    """Validate the corpus and write `<out>/<name>-<version>/` and its zip.
+    """Validate the corpus and write `<out>/<name>-<version>/` and (unless not `zip`) its zip.
 
     `previous` names the release this one follows (default: the newest in `out`); a release
     whose inputs are not committed is refused unless `allow_dirty`; `on_wait` is told when
-    another release into `out` must finish first.
+    another release into `out` must finish first. `source` is the object store the corpus
+    was listed from: provenance then names it, and each input's ETag and version, instead of
+    a git commit (and git is not asked whether the corpus is committed).
     """
     settings = settings or Settings()
     root = (root or find_root(Path.cwd())).resolve()
@@ -108,7 +120,7 @@ def build_release(
     if out.exists() and not out.is_dir():
         raise ReleaseRefusedError(f"{out} is a file, not a folder for releases: nothing written")
     named = read_previous(previous, meta.name) if previous is not None else None
-    _check_history(wanted, choose_previous(wanted, out, meta.name, named))  # fail fast
+    check_history(wanted, choose_previous(wanted, out, meta.name, named))  # fail fast
     with (
         contextlib.closing(GitQuery(root, release_inputs(root, settings))) as git,
         contextlib.closing(RecordSpool(out)) as spool,
@@ -121,47 +133,32 @@ def build_release(
             raise ValidationFailedError(
                 f"the corpus has {plural(report.errors, 'error')}: nothing written", report
             )
-        inputs = _inputs(checked)
+        inputs = _inputs(checked, source)
         if not inputs:
             raise ReleaseRefusedError(
                 f"{root / settings.raw} holds no article files: a release needs at least one"
             )
         del checked  # every file's validation result: only the inputs are needed from here
-        state = git.result()
-        if not allow_dirty:
+        state = git.result() if source is None else GitState(None, None, None)
+        if not allow_dirty and source is None:
             require_committed(state, root)
         jobs = options.jobs or default_jobs()
         # The previous release is chosen again under the lock: another release may have
         # been written into `out` meanwhile, and this one must follow it.
         with release_lock(out, on_wait):
             history = choose_previous(wanted, out, meta.name, named)
-            _check_history(wanted, history)
-            plan = _Plan(meta, wanted, history, inputs, report, state, plugin_versions(settings))
+            check_history(wanted, history)
+            origin = Origin(state, source, plugin_versions(settings))
+            plan = _Plan(meta, wanted, history, inputs, report, origin)
             try:
-                return _write(root, out, plan, jobs, spool)
+                return _write(root, out, plan, jobs, spool, zip=zip)
             except UnrecordableFileError as error:
                 validated = next(i.sha256 for i in inputs if i.path == error.path)
                 reason = unrecordable_reason(root, error.path, settings, validated)
                 raise ReleaseRefusedError(reason) from error
 
 
-def _check_history(wanted: Version, history: History) -> None:
-    if history.previous is not None and history.previous.schema_version is not None:
-        _check_schema_bump(wanted, history.previous.version, history.previous.schema_version)
-
-
-def _check_schema_bump(wanted: Version, previous: Version, old: str) -> None:
-    if (
-        int(old.split(".")[0]) != int(SCHEMA_VERSION.split(".")[0])
-        and wanted.major <= previous.major
-    ):
-        raise ReleaseRefusedError(
-            f"the schema's major version changed ({old} -> {SCHEMA_VERSION}) since {previous}: "
-            f"the release needs a major version bump (>= {previous.major + 1}.0.0)"
-        )
-
-
-def _inputs(checked: Run) -> list[Input]:
+def _inputs(checked: Run, source: ObjectSource | None) -> list[Input]:
     found: list[Input] = []
     for file in checked.files:
         result = file.result
@@ -181,7 +178,8 @@ def _inputs(checked: Run) -> list[Input]:
                 f"{relative} cannot become a record (no URL, body or readable "
                 "text); fix it, even if its rules are ignored"
             )
-        found.append(Input(result.article_id, relative, file.stat[0], result.sha256))
+        listed = _listed(source, relative)
+        found.append(Input(result.article_id, relative, file.stat[0], result.sha256, *listed))
     found.sort()
     for first, second in itertools.pairwise(found):
         if first.id == second.id:
@@ -190,6 +188,18 @@ def _inputs(checked: Run) -> list[Input]:
                 "release needs unique ids (ND901)"
             )
     return found
+
+
+def _listed(source: ObjectSource | None, path: str) -> tuple[str | None, str | None]:
+    """The listed ETag and version of the object behind input `path` (none for a local file)."""
+    if source is None:
+        return None, None
+    try:
+        return source.listing[path]
+    except KeyError:
+        raise ReleaseRefusedError(
+            f"{path} is not in the listing of {source.url}: its ETag cannot be recorded"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -201,13 +211,13 @@ class _Plan:
     history: History
     inputs: list[Input]
     report: Report
-    git: GitState
-    #: The plugins whose rules checked the corpus (provenance.json names them).
-    plugins: tuple[dict[str, str], ...] = ()
+    origin: Origin  # the commit or object store, and the plugins
 
 
-def _write(root: Path, out: Path, plan: _Plan, jobs: int, spool: RecordSpool) -> Release:
-    meta, version, inputs, report = plan.meta, plan.version, plan.inputs, plan.report
+def _write(
+    root: Path, out: Path, plan: _Plan, jobs: int, spool: RecordSpool, *, zip: bool
+) -> Release:
+    meta, version, report = plan.meta, plan.version, plan.report
     name = f"{meta.name}-{version}"
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -217,34 +227,22 @@ def _write(root: Path, out: Path, plan: _Plan, jobs: int, spool: RecordSpool) ->
             f"cannot make a folder in {out} ({error.strerror or error}): nothing was written"
         ) from error
     scratch = scratch_path(out, name)
+    built_zip = scratch / f"{name}.zip" if zip else None
     try:
         make_scratch(scratch)
         folder = scratch / name
-        git = plan.git
-        moment = created_at(git)
+        moment = created_at(plan.origin.git)
         created = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
         with (
-            ReleaseZip(folder, scratch / f"{name}.zip", moment) as archive,
+            (
+                ReleaseZip(folder, built_zip, moment) if built_zip else contextlib.nullcontext()
+            ) as archive,
             ThreadPoolExecutor(2) as helpers,
         ):
-            # The zip holds the data files first (the CSV, then the Parquet file), then the
-            # rest, in the manifest's zip order. Copying and CRC run without the GIL, so each
-            # file is zipped on a helper thread as soon as it is complete (the CSV while the
-            # Parquet file is still being written), while this thread writes the text files.
-            zipped: list[Future[None]] = []
-
-            def csv_written(stats: ReleaseStats) -> None:
-                zipped.append(helpers.submit(archive.add, [CSV.name]))
-                _write_notes(folder, plan, stats, created)
-
-            stats = write_tables(root, folder, inputs, jobs, spool, csv_written)
-            zipped[0].result()
-            zipped.append(helpers.submit(archive.add, [PARQUET.name]))
-            _write_descriptors(folder, plan, stats, created)
-            zipped[1].result()
-            archive.add([f.name for f in zip_order() if f not in (CSV, PARQUET)])
-        target, archive_path = out / name, out / f"{name}.zip"
-        _move_into_place(folder, target, scratch / f"{name}.zip", archive_path)
+            stats = _write_files(root, folder, plan, (jobs, spool), archive, helpers, created)
+        target = out / name
+        archive_path = out / f"{name}.zip" if built_zip else None
+        _move_into_place(folder, target, built_zip, archive_path)
     except OSError as error:
         raise ReleaseError(f"writing the release failed ({error}): nothing was written") from error
     finally:
@@ -262,6 +260,48 @@ def _write(root: Path, out: Path, plan: _Plan, jobs: int, spool: RecordSpool) ->
     )
 
 
+def _write_files(
+    root: Path,
+    folder: Path,
+    plan: _Plan,
+    records: tuple[int, RecordSpool],
+    archive: ReleaseZip | None,
+    helpers: ThreadPoolExecutor,
+    created: str,
+) -> ReleaseStats:
+    """Every file of the release into `folder`, and into `archive` (when zipped) in zip order.
+
+    The zip holds the data files first (the CSV, then the articles' Parquet file), then the
+    rest, in the manifest's zip order. Copying and CRC run without the GIL, so each data file
+    is zipped on a helper thread as soon as it is complete (the CSV while the Parquet file is
+    still being written), while this thread writes the text files. The inputs' Parquet file
+    is written first, on this thread: a helper thread that a Ctrl-C caught starting would be
+    left out of the pool's shutdown and could write into the folder after its removal.
+    """
+    jobs, spool = records
+    write_inputs(folder, plan.inputs)
+    zipped: list[Future[None]] = []
+
+    def zip_later(name: str) -> None:
+        if archive is not None:
+            zipped.append(helpers.submit(archive.add, [name]))
+
+    def csv_written(stats: ReleaseStats) -> None:
+        zip_later(CSV.name)
+        _write_notes(folder, plan, stats, created)
+
+    stats = write_tables(root, folder, plan.inputs, jobs, spool, csv_written)
+    for pending in zipped:
+        pending.result()
+    zip_later(PARQUET.name)
+    _write_descriptors(folder, plan, stats, created)
+    for pending in zipped:
+        pending.result()
+    if archive is not None:
+        archive.add([f.name for f in zip_order() if f not in (CSV, PARQUET)])
+    return stats
+
+
 def _write_notes(folder: Path, plan: _Plan, stats: ReleaseStats, created: str) -> None:
     """The changelog and the card: they need no SHA-256 of the data files."""
     version, previous, report = plan.version, plan.history.previous, plan.report
@@ -277,25 +317,25 @@ def _write_notes(folder: Path, plan: _Plan, stats: ReleaseStats, created: str) -
     _write_text(
         folder / CARD.name,
         card_markdown(
-            plan.meta, str(version), stats, fields, created, plan.git.commit, report.warnings
+            plan.meta, str(version), stats, fields, created, plan.origin, report.warnings
         ),
     )
 
 
 def _write_descriptors(folder: Path, plan: _Plan, stats: ReleaseStats, created: str) -> None:
     """Croissant, provenance and the descriptor (all name the files' SHA-256)."""
-    meta, version, git, report = plan.meta, plan.version, plan.git, plan.report
-    _write_json(folder / CROISSANT.name, croissant_metadata(meta, str(version), created, folder))
+    meta, version, report = plan.meta, str(plan.version), plan.report
+    counts = {"files": len(plan.inputs), "articles": stats.articles, "warnings": report.warnings}
+    _write_json(folder / CROISSANT.name, croissant_metadata(meta, version, created, folder))
     _write_json(
-        folder / PROVENANCE.name,
-        _provenance(folder, version, created, git, plan.inputs, stats, report, plan.plugins),
+        folder / PROVENANCE.name, provenance_json(folder, version, created, plan.origin, counts)
     )
     _write_json(
         folder / DATAPACKAGE.name,
         datapackage(
             folder,
             meta,
-            str(version),
+            version,
             created,
             table_schema(),
             {
@@ -303,53 +343,26 @@ def _write_descriptors(folder: Path, plan: _Plan, stats: ReleaseStats, created: 
                     "schemaVersion": SCHEMA_VERSION,
                     "warnings": report.warnings,
                     "articles": stats.articles,
-                    "commit": git.commit,
+                    "commit": plan.origin.git.commit,
                 }
             },
         ),
     )
 
 
-def _move_into_place(folder: Path, target: Path, built_zip: Path, archive: Path) -> None:
-    if target.exists() or archive.exists():
+def _move_into_place(
+    folder: Path, target: Path, built_zip: Path | None, archive: Path | None
+) -> None:
+    if target.exists() or (archive is not None and archive.exists()):
         raise ReleaseRefusedError(f"{target} appeared while building: nothing was written")
     folder.rename(target)
+    if built_zip is None or archive is None:
+        return
     try:
         built_zip.rename(archive)
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
-
-
-def _provenance(
-    folder: Path,
-    version: Version,
-    created: str,
-    git: Any,
-    inputs: Sequence[Input],
-    stats: ReleaseStats,
-    report: Report,
-    plugins: Sequence[dict[str, str]] = (),
-) -> dict[str, Any]:
-    outputs = []
-    for file in hashed():
-        size, digest = file_facts(folder / file.name)
-        outputs.append({"path": file.name, "bytes": size, "sha256": digest})
-    return {
-        "tool": {"name": "newsdata", **library_versions()},
-        # Only when plugins checked the corpus: a release without stays byte-identical.
-        **({"plugins": list(plugins)} if plugins else {}),
-        "schemaVersion": SCHEMA_VERSION,
-        "version": str(version),
-        "created": created,
-        "git": {"commit": git.commit, "dirty": git.dirty},
-        "invocation": ["newsdata", "package", "--version", str(version)],
-        "counts": {"files": len(inputs), "articles": stats.articles, "warnings": report.warnings},
-        "inputs": [
-            {"path": i.path, "bytes": i.bytes, "sha256": i.sha256, "id": i.id} for i in inputs
-        ],
-        "outputs": outputs,
-    }
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -365,8 +378,8 @@ def _write_json(path: Path, data: dict[str, Any]) -> None:
     """Indented JSON, with long lists of objects written one object per line.
 
     This layout is part of the release format (a release is byte-identical for the same
-    corpus): provenance.json lists every input, one line each, so two releases' inputs diff
-    line by line; short lists stay indented as usual.
+    corpus): a long list (of plugins, say) diffs line by line between two releases; short
+    lists stay indented as usual.
     """
     lines = ["{"]
     items = list(data.items())

@@ -10,11 +10,13 @@ from newsdata.release.manifest import (
     CROISSANT,
     CSV,
     DATAPACKAGE,
+    INPUTS,
     PARQUET,
     PROVENANCE,
     ReleaseFile,
 )
 from newsdata.release.metadata import OTHER_LICENSE, DatasetMetadata, spdx_expression
+from newsdata.release.provenance import Origin
 from newsdata.release.stats import ReleaseStats
 
 __all__ = ["FILES_SHOWN", "card_markdown", "hub_license", "markdown_text", "size_category"]
@@ -24,7 +26,8 @@ FILES_SHOWN: dict[ReleaseFile, str] = {
     PARQUET: "the table, zstd-compressed Parquet, rows sorted by `id`",
     CSV: "the same rows as UTF-8 CSV (RFC 4180); `authors` is a JSON array",
     DATAPACKAGE: "Frictionless Data Package v2 descriptor: sizes, SHA-256, Table Schema",
-    PROVENANCE: "every input raw file (path, bytes, SHA-256), the commit, the tool versions",
+    PROVENANCE: "the commit (or object store), the tool versions, the counts, the files' SHA-256",
+    INPUTS: "every input raw file (id, path, bytes, SHA-256; ETag and version from object storage)",
     CROISSANT: "ML Commons Croissant metadata",
     CHANGELOG: "ids added, removed and changed since the previous release",
 }
@@ -115,7 +118,7 @@ def card_markdown(
     stats: ReleaseStats,
     fields: list[dict[str, object]],
     created: str,
-    commit: str | None,
+    origin: Origin,
     warnings: int,
 ) -> str:
     """The dataset card."""
@@ -145,7 +148,7 @@ def card_markdown(
 - **Articles:** {stats.articles} ({stats.words} words)
 - **Published:** {stats.first} to {stats.last}
 - **Publications:** {len(stats.publications)}
-- **Built:** {created} from commit `{commit or "unknown"}` with newsdata; {warnings} validation
+- **Built:** {created} from {_built_from(origin)} with newsdata; {warnings} validation
   warning(s) at build time
 - **License:** {license_line}
 
@@ -201,6 +204,13 @@ frictionless.validate("{name}/{DATAPACKAGE.name}")
 
 {markdown_text(citation)}
 """
+
+
+def _built_from(origin: Origin) -> str:
+    """The commit, or the object store's bare URL (user text: escaped, not in a code span)."""
+    if origin.source is not None:
+        return markdown_text(origin.source.url, one_line=True)
+    return f"commit `{origin.git.commit or 'unknown'}`"
 
 
 def _license_text(meta: DatasetMetadata) -> str:

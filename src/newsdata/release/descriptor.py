@@ -6,10 +6,18 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from newsdata.release.manifest import CSV, PARQUET, PROVENANCE, ReleaseFile, described
+from newsdata.release.manifest import (
+    CSV,
+    INPUT_COLUMNS,
+    INPUTS,
+    PARQUET,
+    PROVENANCE,
+    ReleaseFile,
+    described,
+)
 from newsdata.release.metadata import DatasetMetadata
 
-__all__ = ["PROFILE", "datapackage", "file_facts", "read_facts"]
+__all__ = ["PROFILE", "datapackage", "file_facts", "inputs_table_schema", "read_facts"]
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 
@@ -72,6 +80,15 @@ _RESOURCES: dict[ReleaseFile, tuple[str, dict[str, Any]]] = {
             },
         },
     ),
+    INPUTS: (
+        "inputs",
+        {
+            "type": "table",
+            "format": "parquet",
+            "mediatype": "application/vnd.apache.parquet",
+            "description": "Every raw file the release was built from, one row each, by id.",
+        },
+    ),
     PROVENANCE: (
         "provenance",
         {
@@ -85,6 +102,25 @@ _RESOURCES: dict[ReleaseFile, tuple[str, dict[str, Any]]] = {
 }
 
 
+def inputs_table_schema() -> dict[str, Any]:
+    """The Table Schema of the inputs' Parquet file (from INPUT_COLUMNS, as its Arrow schema)."""
+    fields = [
+        {
+            "name": name,
+            "description": description,
+            "type": kind,
+            "constraints": {"required": always, **({"unique": True} if name == "id" else {})},
+        }
+        for name, kind, always, description in INPUT_COLUMNS
+    ]
+    return {
+        "$schema": "https://datapackage.org/profiles/2.0/tableschema.json",
+        "fields": fields,
+        "primaryKey": ["id"],
+        "missingValues": [],
+    }
+
+
 def datapackage(
     folder: Path,
     meta: DatasetMetadata,
@@ -94,7 +130,8 @@ def datapackage(
     extra: dict[str, Any],
 ) -> dict[str, Any]:
     """The descriptor of the files already written in `folder`."""
-    resources = [_resource(folder, file, table_schema) for file in described()]
+    schemas = {INPUTS: inputs_table_schema()}
+    resources = [_resource(folder, f, schemas.get(f, table_schema)) for f in described()]
     descriptor: dict[str, Any] = {
         "$schema": PROFILE,
         "name": meta.name,

@@ -16,11 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsdata.errors import ReleaseError, ReleaseRefusedError, UsageError
+from newsdata.model import SCHEMA_VERSION
 from newsdata.release.manifest import DATAPACKAGE, PARQUET
 from newsdata.release.verify import ReleaseFiles
 from newsdata.release.version import Version, check_new_version, existing_releases
 
-__all__ = ["LOCK_FILE", "History", "PreviousRelease", "read_previous", "release_lock"]
+__all__ = [
+    "LOCK_FILE",
+    "History",
+    "PreviousRelease",
+    "check_history",
+    "read_previous",
+    "release_lock",
+]
 
 LOCK_FILE = ".newsdata.lock"
 
@@ -106,6 +114,24 @@ def choose_previous(
         return History(read_previous(existing[newest], name), None)
     except UsageError as error:
         raise ReleaseRefusedError(f"{error}: move it away or name one with --previous") from None
+
+
+def check_history(wanted: Version, history: History) -> None:
+    """Refuse `wanted` when the record schema's major version changed since the previous
+    release but the release's major version did not."""
+    if history.previous is not None and history.previous.schema_version is not None:
+        _check_schema_bump(wanted, history.previous.version, history.previous.schema_version)
+
+
+def _check_schema_bump(wanted: Version, previous: Version, old: str) -> None:
+    if (
+        int(old.split(".")[0]) != int(SCHEMA_VERSION.split(".")[0])
+        and wanted.major <= previous.major
+    ):
+        raise ReleaseRefusedError(
+            f"the schema's major version changed ({old} -> {SCHEMA_VERSION}) since {previous}: "
+            f"the release needs a major version bump (>= {previous.major + 1}.0.0)"
+        )
 
 
 @contextmanager

@@ -24,6 +24,8 @@ __all__ = [
     "CROISSANT",
     "CSV",
     "DATAPACKAGE",
+    "INPUTS",
+    "INPUT_COLUMNS",
     "PARQUET",
     "PROVENANCE",
     "RELEASE_FILES",
@@ -31,6 +33,7 @@ __all__ = [
     "arrow_schema",
     "described",
     "hashed",
+    "inputs_schema",
     "zip_order",
 ]
 
@@ -50,7 +53,13 @@ PARQUET = ReleaseFile(
     "data/articles.parquet", "newsdata.release.tables:write_tables", True, True, 1
 )
 CSV = ReleaseFile("data/articles.csv", "newsdata.release.tables:write_tables", True, True, 0)
-PROVENANCE = ReleaseFile("provenance.json", "newsdata.release.build:_provenance", True, False, 6)
+# The inputs are provenance, not data: beside provenance.json, outside data/, so that tools
+# globbing data/*.parquet (the Hub's default splits, DuckDB) never mix them with the articles.
+# provenance.json names it with its SHA-256 and rows, instead of listing it among the outputs.
+INPUTS = ReleaseFile("inputs.parquet", "newsdata.release.tables:write_inputs", True, False, 6)
+PROVENANCE = ReleaseFile(
+    "provenance.json", "newsdata.release.provenance:provenance_json", True, False, 7
+)
 CARD = ReleaseFile("README.md", "newsdata.release.card:card_markdown", False, True, 3)
 CHANGELOG = ReleaseFile(
     "CHANGELOG.md", "newsdata.release.changelog:changelog_markdown", False, True, 2
@@ -64,7 +73,19 @@ DATAPACKAGE = ReleaseFile(
 
 #: Every file of a release. This order is the order of datapackage.json's resources and of
 #: provenance.json's outputs; `zip_position` orders the zip.
-RELEASE_FILES = (PARQUET, CSV, PROVENANCE, CARD, CHANGELOG, CROISSANT, DATAPACKAGE)
+RELEASE_FILES = (PARQUET, CSV, INPUTS, PROVENANCE, CARD, CHANGELOG, CROISSANT, DATAPACKAGE)
+
+#: The columns of inputs.parquet, one row per raw file: name, Table Schema type, whether every
+#: row has a value, and what it is. ETag and version are those of the object listed when the
+#: corpus came from object storage, null for a file of a local (git) corpus.
+INPUT_COLUMNS: tuple[tuple[str, str, bool, str], ...] = (
+    ("id", "string", True, "The id of the article made from the file."),
+    ("path", "string", True, "The file's path (the record's source_path)."),
+    ("bytes", "integer", True, "The file's size in bytes."),
+    ("sha256", "string", True, "The SHA-256 of the file's bytes (the record's source_sha256)."),
+    ("etag", "string", False, "The object's ETag, as listed; null for a local file."),
+    ("version", "string", False, "The object's version id, as listed; null when unversioned."),
+)
 
 
 def described() -> tuple[ReleaseFile, ...]:
@@ -102,3 +123,17 @@ def arrow_schema() -> pa.Schema:
     ]
     assert tuple(f.name for f in fields) == tuple(Article.model_fields)
     return pa.schema(fields, metadata={"newsdata.schema_version": SCHEMA_VERSION})
+
+
+@cache
+def inputs_schema() -> pa.Schema:
+    """The explicit Arrow schema of inputs.parquet (INPUT_COLUMNS)."""
+    import pyarrow as pa
+
+    types = {"string": pa.string(), "integer": pa.int64()}
+    return pa.schema(
+        [
+            pa.field(name, types[kind], nullable=not always)
+            for name, kind, always, _ in INPUT_COLUMNS
+        ]
+    )

@@ -1,4 +1,4 @@
-"""Where a release came from: the commit, the tool, the inputs, the moment."""
+"""Where a release came from: the commit or the object store, the tool, the inputs, the moment."""
 
 from __future__ import annotations
 
@@ -6,22 +6,118 @@ import datetime as dt
 import os
 import platform
 import subprocess
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 from newsdata.config import Settings
 from newsdata.errors import UncommittedInputsError
 from newsdata.git import git_command
+from newsdata.model import SCHEMA_VERSION
+from newsdata.release.descriptor import file_facts
+from newsdata.release.manifest import INPUTS, hashed
 
 __all__ = [
     "GitQuery",
     "GitState",
+    "ObjectSource",
+    "ObjectVersion",
+    "Origin",
+    "bare_url",
     "created_at",
     "library_versions",
     "plugin_versions",
+    "provenance_json",
     "release_inputs",
     "require_committed",
 ]
+
+
+class ObjectVersion(NamedTuple):
+    """What the listing said of one object: its ETag and version id (None: unversioned)."""
+
+    etag: str | None
+    version: str | None = None
+
+
+@dataclass(frozen=True)
+class ObjectSource:
+    """The object-storage prefix a corpus was listed from, named instead of a git commit.
+
+    `url` is kept bare (`s3://bucket/prefix`): any `user:password@` or query string (a
+    presigned URL's signature) is dropped here, so no credential reaches provenance.json.
+    `listing` maps each input's path (the record's source_path) to its listed ETag and version.
+    """
+
+    url: str
+    protocol: str
+    bucket: str
+    prefix: str
+    listing: Mapping[str, ObjectVersion] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "url", bare_url(self.url))
+        object.__setattr__(self, "bucket", self.bucket.rpartition("@")[2])
+
+    def describe(self) -> dict[str, Any]:
+        """provenance.json's `source`: where the inputs were listed, and how many objects."""
+        return {
+            "url": self.url,
+            "protocol": self.protocol,
+            "bucket": self.bucket,
+            "prefix": self.prefix,
+            "objects": len(self.listing),
+        }
+
+
+def bare_url(url: str) -> str:
+    """`url` without user, password, query or fragment: `s3://key:secret@b/p?X-Amz-...` is
+    `s3://b/p`."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return f"{parts.scheme}://{host}{parts.path}" if parts.scheme else parts.path
+
+
+@dataclass(frozen=True)
+class Origin:
+    """What a release was built from: the git state (its commit is None for a corpus in
+    object storage), the object store, and the plugins whose rules checked the corpus."""
+
+    git: GitState
+    source: ObjectSource | None = None
+    plugins: tuple[dict[str, str], ...] = ()
+
+
+def provenance_json(
+    folder: Path, version: str, created: str, origin: Origin, counts: Mapping[str, int]
+) -> dict[str, Any]:
+    """provenance.json, once the files it hashes are written in `folder`.
+
+    The inputs are not listed here (at 10 million files that would be gigabytes of JSON): the
+    inputs Parquet file holds them, and this names it with its size, SHA-256 and rows.
+    """
+    size, digest = file_facts(folder / INPUTS.name)
+    outputs = []
+    for file in hashed():
+        output_size, output_digest = file_facts(folder / file.name)
+        outputs.append({"path": file.name, "bytes": output_size, "sha256": output_digest})
+    git = origin.git
+    return {
+        "tool": {"name": "newsdata", **library_versions()},
+        # Only when plugins checked the corpus: a release without stays byte-identical.
+        **({"plugins": list(origin.plugins)} if origin.plugins else {}),
+        "schemaVersion": SCHEMA_VERSION,
+        "version": version,
+        "created": created,
+        "git": {"commit": git.commit, "dirty": git.dirty},
+        "source": origin.source.describe() if origin.source else None,
+        "invocation": ["newsdata", "package", "--version", version],
+        "counts": dict(counts),
+        "inputs": {"path": INPUTS.name, "bytes": size, "sha256": digest, "rows": counts["files"]},
+        "outputs": outputs,
+    }
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,18 @@
-"""The release's data files: every record, in id order, written to Parquet and CSV at once."""
+"""The release's tables: every record, in id order, written to Parquet and CSV at once; and
+the inputs, one row per raw file, written to their own Parquet file."""
 
 from __future__ import annotations
 
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from newsdata.errors import ReleaseError
-from newsdata.release.buffers import record_buckets
-from newsdata.release.manifest import CSV, PARQUET, arrow_schema
+from newsdata.release.buffers import record_buckets, text_buffers
+from newsdata.release.manifest import CSV, INPUTS, PARQUET, arrow_schema, inputs_schema
 from newsdata.release.records import (
     PARQUET_OPTIONS,
     ROW_GROUP_SIZE,
@@ -23,16 +25,56 @@ from newsdata.release.records import (
 from newsdata.release.spool import RecordSpool
 from newsdata.release.stats import ReleaseStats
 
-__all__ = ["Input", "as_validated", "write_tables"]
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = ["Input", "as_validated", "write_inputs", "write_tables"]
 
 
 class Input(NamedTuple):
-    """One raw file going into the release (tuples sort by id, then path)."""
+    """One raw file going into the release (tuples sort by id, then path).
+
+    Its fields are the columns of inputs.parquet, in order (`INPUT_COLUMNS`); `etag` and
+    `version` are the listed object's, for a corpus in object storage.
+    """
 
     id: str
     path: str
     bytes: int
     sha256: str
+    etag: str | None = None
+    version: str | None = None
+
+
+#: Rows per row group of inputs.parquet: 10 million inputs make some 150 groups, and one
+#: group's Python values (a few tens of MB) are all that is converted at a time.
+INPUT_ROWS_PER_GROUP = 65_536
+
+#: How inputs.parquet is written: fixed options, so the bytes depend only on the rows (Parquet
+#: holds no timestamp). No dictionaries: ids, paths, hashes and ETags are all distinct.
+_INPUT_OPTIONS: dict[str, Any] = {
+    "compression": "zstd",
+    "compression_level": 3,
+    "version": "2.6",
+    "use_dictionary": False,
+}
+
+
+def write_inputs(folder: Path, inputs: Sequence[Input]) -> None:
+    """Write inputs.parquet: one row per raw file, in the order given (id, then path)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = inputs_schema()
+    path = folder / INPUTS.name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with pq.ParquetWriter(path, schema, **_INPUT_OPTIONS) as writer:
+        for start in range(0, len(inputs), INPUT_ROWS_PER_GROUP):
+            rows = inputs[start : start + INPUT_ROWS_PER_GROUP]
+            columns = [_column(c.type, [row[n] for row in rows]) for n, c in enumerate(schema)]
+            writer.write_table(
+                pa.Table.from_arrays(columns, schema=schema), row_group_size=INPUT_ROWS_PER_GROUP
+            )
 
 
 def write_tables(
@@ -95,6 +137,26 @@ def write_tables(
         csv_written(stats)
         _wait(to_parquet, 0)
     return stats
+
+
+def _column(kind: pa.DataType, values: list[Any]) -> pa.Array:
+    """A column of inputs.parquet, built from Arrow buffers: pa.array() would import pandas
+    (see records.chunk_batch). Nulls (no ETag, no version) get a validity bitmap."""
+    import pyarrow as pa
+
+    validity = None
+    if None in values:
+        bits = bytearray(-(-len(values) // 8))
+        for row, value in enumerate(values):
+            if value is not None:
+                bits[row >> 3] |= 1 << (row & 7)
+        validity = pa.py_buffer(bits)
+        values = ["" if value is None else value for value in values]
+    if pa.types.is_integer(kind):
+        buffers: tuple[bytes, ...] = (array("q", values).tobytes(),)
+    else:
+        buffers = text_buffers(values)
+    return pa.Array.from_buffers(kind, len(values), [validity, *map(pa.py_buffer, buffers)])
 
 
 _PENDING = 2  # row groups a writer thread may have waiting

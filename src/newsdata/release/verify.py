@@ -16,10 +16,12 @@ from newsdata.errors import ReleaseDamagedError, ReleaseError
 from newsdata.release.manifest import (
     CSV,
     DATAPACKAGE,
+    INPUTS,
     PARQUET,
     PROVENANCE,
     RELEASE_FILES,
     arrow_schema,
+    inputs_schema,
 )
 
 __all__ = ["ReleaseFiles", "Verification", "verify_release"]
@@ -176,11 +178,18 @@ def _check_files(files: ReleaseFiles, result: Verification) -> None:
     for resource in resources:
         with _noting(result):
             _check_resource(files, names, resource, result)
-    _check_provenance_outputs(files, names, result)
+    provenance = _provenance(files, names, result)
+    _check_provenance_outputs(files, names, provenance, result)
     counts = descriptor.get("newsdata") if descriptor else None
     _check_tables(
         files, names, counts.get("articles") if isinstance(counts, dict) else None, result
     )
+    if INPUTS.name in names:  # a release made before the inputs left provenance.json has none
+        listed = provenance.get("inputs") if provenance else None
+        with _noting(result):
+            _check_parquet(
+                files, INPUTS.name, listed.get("rows") if isinstance(listed, dict) else None, result
+            )
     if descriptor:
         # The manifest's files, and any other resource the descriptor lists.
         expected = {f.name for f in RELEASE_FILES} | {str(r.get("path")) for r in resources}
@@ -231,8 +240,15 @@ def _check_resource(
     result.checked.append(name)
 
 
-def _check_provenance_outputs(files: ReleaseFiles, names: set[str], result: Verification) -> None:
-    for output in _outputs(files, names, result):
+def _check_provenance_outputs(
+    files: ReleaseFiles, names: set[str], provenance: dict[str, Any] | None, result: Verification
+) -> None:
+    """The files provenance.json hashes (its outputs and its inputs' file) not checked yet."""
+    outputs = list(provenance["outputs"]) if provenance else []
+    listed = provenance.get("inputs") if provenance else None
+    if isinstance(listed, dict):  # older releases list the inputs themselves, no file
+        outputs.append(listed)
+    for output in outputs:
         name = str(output.get("path"))
         if name in result.checked:
             continue
@@ -247,17 +263,19 @@ def _check_provenance_outputs(files: ReleaseFiles, names: set[str], result: Veri
             result.checked.append(name)
 
 
-def _outputs(files: ReleaseFiles, names: set[str], result: Verification) -> list[dict[str, Any]]:
-    """The files provenance.json lists, when it is there and readable (else a problem)."""
+def _provenance(
+    files: ReleaseFiles, names: set[str], result: Verification
+) -> dict[str, Any] | None:
+    """provenance.json, when it is there, readable and lists its outputs (else a problem)."""
     if PROVENANCE.name not in names:
-        return []
+        return None
     with _noting(result):
         provenance = files.read_json(PROVENANCE.name)
         outputs = provenance.get("outputs") if isinstance(provenance, dict) else None
         if isinstance(outputs, list) and all(isinstance(o, dict) for o in outputs):
-            return outputs
+            return cast("dict[str, Any]", provenance)
         result.problems.append(f"{PROVENANCE.name}: unreadable (no list of outputs)")
-    return []
+    return None
 
 
 def _check_tables(files: ReleaseFiles, names: set[str], rows: object, result: Verification) -> None:
@@ -269,10 +287,19 @@ def _check_tables(files: ReleaseFiles, names: set[str], rows: object, result: Ve
             _check_csv(files, CSV.name, rows, result)
 
 
+#: Each Parquet file of a release: its schema, the schema's name, and who says its row count.
+_PARQUET_FILES = {
+    PARQUET.name: (arrow_schema, "the article schema", "the descriptor"),
+    INPUTS.name: (inputs_schema, "the inputs schema", PROVENANCE.name),
+}
+
+
 def _check_parquet(files: ReleaseFiles, name: str, rows: object, result: Verification) -> None:
+    """A Parquet file's footer: its schema, and its row count against `rows` (None: unsaid)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    schema_of, what, says = _PARQUET_FILES[name]
     with files.open(name) as handle:
         try:
             parquet = pq.ParquetFile(handle)  # reads the footer only, never the whole file
@@ -280,10 +307,10 @@ def _check_parquet(files: ReleaseFiles, name: str, rows: object, result: Verific
         except (pa.ArrowException, OSError, ValueError) as error:
             result.problems.append(f"{name}: not a readable Parquet file ({error})")
             return
-    if not schema.remove_metadata().equals(arrow_schema().remove_metadata()):
-        result.problems.append(f"{name}: schema differs from the article schema")
+    if not schema.remove_metadata().equals(schema_of().remove_metadata()):
+        result.problems.append(f"{name}: schema differs from {what}")
     if rows is not None and found != rows:
-        result.problems.append(f"{name}: {found} rows, the descriptor says {rows}")
+        result.problems.append(f"{name}: {found} rows, {says} says {rows}")
 
 
 def _check_csv(files: ReleaseFiles, name: str, rows: object, result: Verification) -> None:
