@@ -7,6 +7,7 @@ tests that kill or refuse workers start their own.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -26,11 +27,13 @@ from newsdata.check.similarity import candidate_pairs
 from newsdata.cli import main
 from newsdata.execute.base import Executor
 from tests.factory import DATASET_PYPROJECT, article, commit
+from tests.s3server import S3Server, s3_bucket, s3_server
 from tests.test_shuffle import signature_matrices, star_matrix
 
 distributed = pytest.importorskip("distributed", reason="the cluster extra is in make test's")
 
 pytestmark = pytest.mark.cluster
+__all__ = ["s3_bucket", "s3_server"]  # the fixtures, used by name
 
 _EPOCH = "1700000000"
 
@@ -45,8 +48,9 @@ def _local_cluster(workers: int = 2) -> distributed.LocalCluster:
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[str]:
-    """A scheduler's address, its two workers started and waiting."""
+def cluster(s3_server: S3Server) -> Iterator[str]:
+    """A scheduler's address, its two workers started and waiting (after the S3 server, so
+    that they take its endpoint and credentials from the environment)."""
     with _local_cluster() as running:
         yield running.scheduler_address
 
@@ -104,6 +108,36 @@ def test_reports_are_byte_identical_on_the_local_pool_and_on_dask(
     assert on_dask == local
     for code in ("ND901", "ND902", "ND903"):  # the corpus rules ran on both
         assert code in local
+
+
+def _uploaded(server: S3Server, bucket: str, repo: Path) -> str:
+    """The repository's raw/ put in the bucket under the key prefix raw/; its URL."""
+    files = {
+        f"{bucket}/{path.relative_to(repo).as_posix()}": path.read_bytes()
+        for path in sorted((repo / "raw").rglob("*.txt"))
+    }
+    server.filesystem().pipe(files)
+    return f"{bucket}/raw/"
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_reports_on_dask_over_s3_are_the_local_pools(
+    findings_repo: Path,
+    cluster: str,
+    s3_server: S3Server,
+    s3_bucket: str,
+    capsys: pytest.CaptureFixture[str],
+    fmt: str,
+) -> None:
+    """The same corpus in a bucket (keys raw/...): the same report, byte for byte, once the
+    objects' URLs are shown as the paths they would have in a checkout."""
+    url = _uploaded(s3_server, s3_bucket, findings_repo)
+    base = ["validate", "--format", fmt, "--no-cache"]
+    _, local = _run(capsys, *base, "raw", "--jobs", "1")
+    code, on_s3 = _run(capsys, *base, url, "--cluster", cluster)
+    assert code == 1
+    assert url in on_s3
+    assert on_s3.replace(f"{s3_bucket}/", "") == local
 
 
 def test_reports_are_identical_with_the_corpus_rules_shuffled_on_the_cluster(
@@ -171,6 +205,45 @@ def test_release_files_are_byte_identical_on_the_local_pool_and_on_dask(
     local, on_dask = _release_hashes(repo / "local"), _release_hashes(repo / "dask")
     assert len(local) >= 8 and any(name.endswith(".zip") for name in local)
     assert on_dask == local
+
+
+#: Release files that name where the corpus came from (a commit, or a bucket and each
+#: object's ETag): the only ones a release from object storage may differ in.
+_NAMING_THE_SOURCE = {
+    "provenance.json",
+    "inputs.parquet",
+    "datapackage.json",  # it holds provenance.json's hash
+    "README.md",  # the card names the commit or the bucket
+}
+
+
+def test_a_release_from_s3_on_dask_has_the_local_pools_data_files(
+    tmp_path: Path,
+    cluster: str,
+    s3_server: S3Server,
+    s3_bucket: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    repo = _corpus(tmp_path / "repo", 300, clean=True)
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", _EPOCH)
+    base = ["package", "--version", "1.0", "--no-cache", "--no-zip"]
+    assert _run(capsys, *base, "--out", "local", "--jobs", "1")[0] == 0
+    url = _uploaded(s3_server, s3_bucket, repo)
+    pyproject = repo / "pyproject.toml"
+    pyproject.write_text(f'[tool.newsdata]\nraw = "{url}"\n\n' + pyproject.read_text())
+    assert _run(capsys, *base, "--out", "s3", "--cluster", cluster, "--allow-dirty")[0] == 0
+    local, on_s3 = _release_hashes(repo / "local"), _release_hashes(repo / "s3")
+    assert local.keys() == on_s3.keys()
+    differ = {name.rsplit("/", 1)[-1] for name in local if local[name] != on_s3[name]}
+    assert differ <= _NAMING_THE_SOURCE
+    folder = repo / "s3" / "test-news-1.0.0"
+    provenance = json.loads((folder / "provenance.json").read_text())
+    assert provenance["source"]["url"] == url
+    assert provenance["source"]["bucket"] == s3_bucket.removeprefix("s3://")
+    assert provenance["source"]["objects"] == 301
+    assert "newsdata-test-secret" not in json.dumps(provenance)
 
 
 def test_a_worker_killed_mid_run_changes_nothing(

@@ -17,6 +17,7 @@ from newsdata.check.reading import DEFAULT_MAX_FILE_SIZE
 from newsdata.diagnostics import Severity
 from newsdata.errors import ConfigError, UsageError
 from newsdata.execute.base import ExecutorChoice
+from newsdata.storage import is_url
 
 __all__ = [
     "RuleSelection",
@@ -319,6 +320,8 @@ def _corpus_folder(value: object, where: str) -> str:
     """The corpus folder: a relative path that stays inside the data repository, so that
     validate never walks the folders above it."""
     folder = _string(value, where)
+    if is_url(folder):
+        return folder  # a corpus in object storage (docs/storage.md)
     normal = posixpath.normpath(folder.replace("\\", "/"))
     if posixpath.isabs(normal) or PureWindowsPath(folder).drive:
         raise ConfigError(f"{where}: {folder!r} must be a path relative to the data repository")

@@ -27,7 +27,7 @@ from newsdata.execute.local import default_jobs
 from newsdata.git import corpus_state
 from newsdata.root import find_root
 from newsdata.rules import Needs
-from newsdata.storage import is_url, local_path
+from newsdata.storage import Listed, is_url, local_path, object_key
 
 __all__ = ["Run", "RunFile", "RunOptions", "run", "source_path", "validate"]
 
@@ -59,6 +59,8 @@ class RunFile:
     named: bool
     stat: StatKey | None
     result: FileResult | None
+    #: What the listing said of an object (its ETag and version); None for a local file.
+    listed: Listed | None = None
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,7 @@ def _run(
         if cache is not None:
             cache.close()
             notes.extend(cache.problems)
-    files = tuple(RunFile(u.target.file, u.named, u.stat, u.result) for u in units)
+    files = tuple(RunFile(u.target.file, u.named, u.stat, u.result, u.target.listed) for u in units)
     return Run(Report.build(report.files, report.diagnostics, notes), files, root)
 
 
@@ -203,7 +205,9 @@ def _by_neighbourhood(
 
 def source_path(path: str, root: Path) -> str:
     """A file's path relative to the data repository's root, with / separators (as walked,
-    not resolved: a symlinked corpus folder keeps its name)."""
+    not resolved: a symlinked corpus folder keeps its name); an object's key."""
+    if is_url(path):
+        return object_key(path)
     prefix = f"{root}{os.sep}"
     # Sliced when it lies under the root as given (always, when packaging): os.path.relpath
     # is slow, and this runs serially for every file, twice per release.

@@ -9,7 +9,6 @@ is removed by the next one: see scratch.py).
 from __future__ import annotations
 
 import contextlib
-import itertools
 import json
 import shutil
 from collections.abc import Callable
@@ -18,9 +17,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from newsdata.check.discovery import encodable, printable
 from newsdata.check.parallel import default_jobs
-from newsdata.check.pipeline import Run, RunOptions, run
+from newsdata.check.pipeline import RunOptions, run
 from newsdata.config import Settings
 from newsdata.diagnostics import Report
 from newsdata.errors import (
@@ -42,6 +40,7 @@ from newsdata.release.history import (
     read_previous,
     release_lock,
 )
+from newsdata.release.inputs import corpus_location, inputs_of, object_source
 from newsdata.release.manifest import (
     CARD,
     CHANGELOG,
@@ -73,6 +72,7 @@ from newsdata.release.version import Version
 from newsdata.report.text import plural
 from newsdata.root import find_root
 from newsdata.schema import table_schema
+from newsdata.storage import is_url
 
 __all__ = ["Release", "build_release"]
 
@@ -127,16 +127,21 @@ def build_release(
     ):
         # One pass: validation also makes each file's record, set aside in the spool.
         options = replace(options or RunOptions(), root=root, on_checked=spool)
-        checked = run([root / settings.raw], settings, options)
+        corpus = corpus_location(root, settings)
+        if is_url(corpus):  # each object fetched once, its record made from those bytes
+            options = replace(options, use_cache=False)
+        checked = run([corpus], settings, options)
         report = checked.report
         if report.errors:
             raise ValidationFailedError(
                 f"the corpus has {plural(report.errors, 'error')}: nothing written", report
             )
-        inputs = _inputs(checked, source)
+        if source is None and is_url(corpus):
+            source = object_source(str(corpus), checked.files)
+        inputs = inputs_of(checked.files, source)
         if not inputs:
             raise ReleaseRefusedError(
-                f"{root / settings.raw} holds no article files: a release needs at least one"
+                f"{corpus} holds no article files: a release needs at least one"
             )
         del checked  # every file's validation result: only the inputs are needed from here
         state = git.result() if source is None else GitState(None, None, None)
@@ -156,50 +161,6 @@ def build_release(
                 validated = next(i.sha256 for i in inputs if i.path == error.path)
                 reason = unrecordable_reason(root, error.path, settings, validated)
                 raise ReleaseRefusedError(reason) from error
-
-
-def _inputs(checked: Run, source: ObjectSource | None) -> list[Input]:
-    found: list[Input] = []
-    for file in checked.files:
-        result = file.result
-        relative = file.path.source
-        if not encodable(relative):
-            raise ReleaseRefusedError(
-                f"{printable(relative)}: the file name is not valid UTF-8, so it cannot be a "
-                "record's source_path; rename it, even if ND110 is ignored"
-            )
-        if (
-            result is None
-            or result.article_id is None
-            or result.sha256 is None
-            or file.stat is None
-        ):
-            raise ReleaseRefusedError(
-                f"{relative} cannot become a record (no URL, body or readable "
-                "text); fix it, even if its rules are ignored"
-            )
-        listed = _listed(source, relative)
-        found.append(Input(result.article_id, relative, file.stat[0], result.sha256, *listed))
-    found.sort()
-    for first, second in itertools.pairwise(found):
-        if first.id == second.id:
-            raise ReleaseRefusedError(
-                f"{first.path} and {second.path} have the same id {first.id}: a "
-                "release needs unique ids (ND901)"
-            )
-    return found
-
-
-def _listed(source: ObjectSource | None, path: str) -> tuple[str | None, str | None]:
-    """The listed ETag and version of the object behind input `path` (none for a local file)."""
-    if source is None:
-        return None, None
-    try:
-        return source.listing[path]
-    except KeyError:
-        raise ReleaseRefusedError(
-            f"{path} is not in the listing of {source.url}: its ETag cannot be recorded"
-        ) from None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from newsdata.git import git_command
 from newsdata.model import SCHEMA_VERSION
 from newsdata.release.descriptor import file_facts
 from newsdata.release.manifest import INPUTS, hashed
+from newsdata.storage import is_url
 
 __all__ = [
     "GitQuery",
@@ -197,7 +198,8 @@ def release_inputs(root: Path, settings: Settings) -> tuple[str, ...]:
         for path in (*settings.registry_files, *settings.plugins)
         if path.resolve().is_relative_to(root)
     ]
-    return (settings.raw, "pyproject.toml", *registries)
+    corpus = () if is_url(settings.raw) else (settings.raw,)  # objects are not in git
+    return (*corpus, "pyproject.toml", *registries)
 
 
 _SHOWN_CHANGES = 10

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from newsdata import __version__
 from newsdata.diagnostics import Diagnostic, Report
+from newsdata.storage import is_url
 
 __all__ = ["render_sarif"]
 
@@ -36,6 +37,11 @@ def _rules() -> list[dict[str, object]]:
 
 
 def _uri(path: str) -> str:
+    """A relative reference for a local path; an object's URL kept a URL (its `scheme://`
+    unquoted, the rest quoted as a path)."""
+    if is_url(path):
+        scheme, _, rest = path.partition("://")
+        return f"{scheme}://{quote(rest)}"
     return quote(path.replace(os.sep, "/"))
 
 

@@ -13,7 +13,7 @@ import re
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
-__all__ = ["Listed", "is_url", "local_path"]
+__all__ = ["Listed", "is_url", "local_path", "object_key"]
 
 #: `scheme://`: two characters at least, so that a Windows drive (`C:/...`) is never one.
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]+)://")
@@ -52,3 +52,10 @@ def local_path(path: str | os.PathLike[str]) -> str:
     if parts.netloc not in ("", "localhost"):
         return text  # a file on another host: left as given, and not found
     return unquote(parts.path) or "/"
+
+
+def object_key(url: str) -> str:
+    """An object's key, the URL's path after its bucket (`s3://b/raw/x.txt` -> `raw/x.txt`):
+    a record's source_path, the same path the corpus would have in a checkout."""
+    rest = url.split("://", 1)[1] if "://" in url else url
+    return rest.partition("/")[2]
