@@ -183,9 +183,9 @@ def validate(
 )
 @click.option(
     "--out",
-    type=click.Path(path_type=Path),
     default=None,
-    help="Output folder [default: dist/ in the data repository's root].",
+    help="Output folder, or an object-storage URL such as s3://bucket/releases (built "
+    "here, then uploaded) [default: dist/ in the data repository's root].",
 )
 @jobs_option("Worker processes for validation [default: all cores].")
 @executor_options
@@ -206,7 +206,7 @@ def validate(
 @COLOR
 def package(
     version: str,
-    out: Path | None,
+    out: str | None,
     jobs: int | None,
     executor: str | None,
     cluster: str | None,
@@ -220,13 +220,13 @@ def package(
     from newsdata.check.pipeline import RunOptions
     from newsdata.config import load_settings
     from newsdata.errors import ReleaseRefusedError, ValidationFailedError
-    from newsdata.release import build_release
     from newsdata.release.manifest import CHANGELOG
+    from newsdata.release.publish import package_release
     from newsdata.report import render
 
     options = RunOptions(jobs=jobs, use_cache=not no_cache, progress=progress_bar())
     try:
-        release = build_release(
+        published = package_release(
             version,
             out,
             load_settings().with_cli(executor=executor, cluster=cluster),
@@ -245,15 +245,21 @@ def package(
     except ReleaseRefusedError as refusal:
         click.echo(f"Error: {refusal}", err=True)
         sys.exit(EXIT_FINDINGS)
+    release = published.release
     for note in release.notes:
         click.echo(f"warning: {note}", err=True)
-    zipped = f" and {os.path.relpath(release.zip_path)}" if release.zip_path else ""
+    zipped = f" and {_shown(published.zip)}" if published.zip else ""
     click.echo(
-        f"Wrote {os.path.relpath(release.path)}/{zipped}: {plural(release.articles, 'article')}, "
+        f"Wrote {_shown(published.folder)}/{zipped}: {plural(release.articles, 'article')}, "
         f"{plural(release.warnings, 'validation warning')}."
     )
-    if release.previous is not None:
-        click.echo(f"{CHANGELOG.name}: changes since {os.path.relpath(release.previous)}.")
+    if published.previous is not None:
+        click.echo(f"{CHANGELOG.name}: changes since {_shown(published.previous)}.")
+
+
+def _shown(where: str) -> str:
+    """A local path relative to the working folder; a URL as it is."""
+    return where if "://" in where else os.path.relpath(where)
 
 
 def _say_waiting(lock: Path) -> None:

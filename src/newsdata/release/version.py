@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,7 +74,7 @@ def existing_releases(out: Path, name: str) -> dict[Version, Path]:
     return found
 
 
-def check_new_version(version: Version, existing: dict[Version, Path]) -> Version | None:
+def check_new_version(version: Version, existing: Mapping[Version, object]) -> Version | None:
     """The newest earlier release, after refusing a version that exists or is not newer."""
     if version in existing:
         raise ReleaseRefusedError(f"version {version} already exists: {existing[version]}")
