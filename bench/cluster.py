@@ -14,7 +14,8 @@ median shown) on:
 
 and reports wall time, the driver's peak memory (the newsdata process alone: the scheduler
 runs in it, the workers do not), the ratio to the local pool (target: Dask within 1.5x), that
-the three JSON reports are byte-identical, and the shuffle's bytes per article.
+the three JSON reports are byte-identical, and the shuffle's bytes per article. Driver memory
+per million articles is the slope between two sizes (run it at 20,000 and at 200,000).
 """
 
 from __future__ import annotations
@@ -70,12 +71,36 @@ def measure(command: list[str], cwd: Path, report: Path) -> tuple[float, int]:
     return elapsed, peak
 
 
+def shuffled_bytes(raw: Path, sample: int) -> float:
+    """Bytes a shuffle of the corpus rules' keys moves per article, measured on `sample`
+    articles of the corpus (in this process: what is shuffled does not depend on where)."""
+    from newsdata.check.discovery import discover
+    from newsdata.check.engine import Validator, check_batch
+    from newsdata.check.index import CorpusIndex, IndexEntry
+    from newsdata.check.shuffle import shuffled
+    from newsdata.check.similarity import SIGNATURE_BYTES
+    from newsdata.execute.local import LocalExecutor
+
+    targets = discover([str(raw)])[:sample]
+    validator = Validator(defer_volatile=True)
+    results = []
+    for start in range(0, len(targets), 256):
+        batch = targets[start : start + 256]
+        results += check_batch(validator, batch, signatures=True)
+    unsigned = b"\xff" * SIGNATURE_BYTES
+    signatures = bytearray(b"".join(r.signature or unsigned for r in results))
+    entries = [IndexEntry(t.file, True, r) for t, r in zip(targets, results, strict=True)]
+    index = CorpusIndex(entries, full=True, signatures=signatures)
+    return shuffled(LocalExecutor(1), index).bytes_per_article
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=200_000)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/newsdata-cluster-bench"))
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--sample", type=int, default=20_000, help="articles for the shuffle")
     args = parser.parse_args()
 
     work = args.workdir / str(args.articles)
@@ -113,6 +138,8 @@ def main() -> None:
         print(f"| {name} | {wall:.2f} | {peak:.0f} | {wall / local:.2f} |")
     same = len(set(reports.values())) == 1
     print(f"\nJSON reports byte-identical: {same} (target: Dask within {TARGET}x the pool)")
+    sample = min(args.sample, args.articles)
+    print(f"shuffled: {shuffled_bytes(raw, sample):.0f} bytes per article ({sample:,} sampled)")
 
 
 if __name__ == "__main__":
