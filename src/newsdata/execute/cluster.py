@@ -9,6 +9,7 @@ newsdata or libraries differ from this process's (execute/identity.py).
 
 from __future__ import annotations
 
+import gc
 import logging
 import operator
 import threading
@@ -41,6 +42,11 @@ T = TypeVar("T")
 #: Batches in flight per worker: enough that no worker waits for the next, few enough that
 #: results waiting to be taken in order stay a handful.
 _AHEAD_PER_WORKER = 3
+#: The environment of a LocalCluster's worker processes: Dask's, without its
+#: MALLOC_TRIM_THRESHOLD_=65536, which makes glibc hand freed memory back to the system at
+#: every turn; a batch's many small allocations then made tasks ~40% slower (20,000 articles:
+#: 6.8 s of tasks against 4.8 s). A worker's memory is one batch's, freed after it.
+_TRIM = "MALLOC_TRIM_THRESHOLD_"
 #: Seconds to wait for a scheduler named by --cluster before saying it cannot be reached.
 _CONNECT_TIMEOUT = 20
 
@@ -127,7 +133,15 @@ def _on_worker(
     if getattr(_LOCAL, "token", None) != token:
         _LOCAL.state = start(setup, None)
         _LOCAL.token = token
-    return run(_LOCAL.state, batch)
+    # The cyclic collector paused for the batch, as the local pool's workers pause it: a
+    # batch's garbage is acyclic, and the collector walking it cost ~8% of a task.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return run(_LOCAL.state, batch)
+    finally:
+        if paused:
+            gc.enable()
 
 
 @contextmanager
@@ -135,6 +149,7 @@ def dask_executor(choice: ExecutorChoice, jobs: int, settings: Settings) -> Iter
     """A client of the scheduler at `choice.address`, or of a LocalCluster of `jobs` worker
     processes started here (and stopped after); workers unlike this process are refused."""
     try:
+        import dask.config
         from distributed import Client, LocalCluster
     except ImportError:
         raise UsageError(
@@ -146,7 +161,12 @@ def dask_executor(choice: ExecutorChoice, jobs: int, settings: Settings) -> Iter
     cluster = None
     try:
         if choice.address is None:
-            with warnings.catch_warnings():
+            environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
+            environ.pop(_TRIM, None)
+            with (
+                warnings.catch_warnings(),
+                dask.config.set({"distributed.nanny.pre-spawn-environ": environ}),
+            ):
                 # Its scheduler's HTTP endpoint moves to a free port when 8787 is taken.
                 warnings.filterwarnings("ignore", "Port .* is already in use", UserWarning)
                 cluster = LocalCluster(
