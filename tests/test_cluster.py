@@ -194,15 +194,19 @@ def _release_hashes(folder: Path) -> dict[str, str]:
     }
 
 
-def test_release_files_are_byte_identical_on_the_local_pool_and_on_dask(
-    tmp_path: Path,
-    cluster: str,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+@pytest.fixture
+def release_repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A clean corpus of 301 articles, the working folder, releases dated by the epoch."""
     repo = _corpus(tmp_path / "repo", 300, clean=True)
     monkeypatch.chdir(repo)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", _EPOCH)
+    return repo
+
+
+def test_release_files_are_byte_identical_on_the_local_pool_and_on_dask(
+    release_repo: Path, cluster: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = release_repo
     base = ["package", "--version", "1.0", "--no-cache"]
     assert _run(capsys, *base, "--out", "local", "--jobs", "1")[0] == 0
     assert _run(capsys, *base, "--out", "dask", "--cluster", cluster)[0] == 0
@@ -222,16 +226,13 @@ _NAMING_THE_SOURCE = {
 
 
 def test_a_release_from_s3_on_dask_has_the_local_pools_data_files(
-    tmp_path: Path,
+    release_repo: Path,
     cluster: str,
     s3_server: S3Server,
     s3_bucket: str,
     capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    repo = _corpus(tmp_path / "repo", 300, clean=True)
-    monkeypatch.chdir(repo)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", _EPOCH)
+    repo = release_repo
     base = ["package", "--version", "1.0", "--no-cache", "--no-zip"]
     assert _run(capsys, *base, "--out", "local", "--jobs", "1")[0] == 0
     url = _uploaded(s3_server, s3_bucket, repo)
