@@ -10,18 +10,23 @@ from pathlib import Path
 import click
 
 from newsdata import __version__
-from newsdata.cli_options import COLOR, TEXT_OR_JSON, executor_options, jobs_option
+from newsdata.cli_options import (
+    COLOR,
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    TEXT_OR_JSON,
+    executor_options,
+    jobs_option,
+)
+from newsdata.cli_release import info, verify
 from newsdata.errors import NewsdataError
 from newsdata.progress import progress_bar
 from newsdata.report import FORMATS
 from newsdata.report.text import plural, use_color
 
 __all__ = ["EXIT_CLEAN", "EXIT_FINDINGS", "EXIT_INTERRUPTED", "EXIT_USAGE", "cli", "main"]
-
-EXIT_CLEAN = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130  # the shell's code for a command ended by SIGINT (128 + 2)
 
 
 class _Group(click.Group):
@@ -269,44 +274,6 @@ def _say_waiting(lock: Path) -> None:
 
 
 @cli.command()
-@click.argument("path", type=click.Path(path_type=Path))
-def verify(path: Path) -> None:
-    """Check a release (folder or zip): every file's bytes and SHA-256, rows and schema."""
-    from newsdata.release.verify import verify_release
-
-    result = verify_release(path)
-    for problem in result.problems:
-        click.echo(f"{path}: {problem}")
-    if not result.intact:
-        click.echo(f"{path}: {plural(len(result.problems), 'problem')}: the release is not intact")
-        sys.exit(EXIT_FINDINGS)
-    click.echo(f"{path}: intact ({len(result.checked)} files checked)")
-
-
-@cli.command()
-@click.argument("path", type=click.Path(path_type=Path))
-@TEXT_OR_JSON
-@click.option("--no-verify", is_flag=True, help="Do not check the hashes first.")
-def info(path: Path, fmt: str, no_verify: bool) -> None:
-    """Describe a release: version, counts, dates, publications, schema, provenance."""
-    import json
-
-    from newsdata.dataset import info_text, open_release, release_info
-    from newsdata.errors import ReleaseDamagedError
-
-    try:
-        with open_release(path, verify=not no_verify) as dataset:
-            facts = release_info(dataset)
-    except ReleaseDamagedError as damage:  # a finding about the release, as `verify` says it
-        click.echo(f"Error: {damage}", err=True)
-        sys.exit(EXIT_FINDINGS)
-    if fmt == "json":
-        click.echo(json.dumps(facts, indent=2, ensure_ascii=False))
-        return
-    click.echo(info_text(facts))
-
-
-@cli.command()
 @click.option("--check", is_flag=True, help="Exit 1 if the files differ from the model.")
 @click.option(
     "--dir",
@@ -376,6 +343,10 @@ def init(path: Path, name: str | None) -> None:
         "Next: add articles under raw/, `newsdata validate raw/`, commit, then "
         "`newsdata package --version 1.0`."
     )
+
+
+cli.add_command(verify)
+cli.add_command(info)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

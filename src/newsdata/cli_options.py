@@ -10,7 +10,21 @@ import click
 from newsdata.execute.base import EXECUTORS
 from newsdata.report.text import COLOR_CHOICES
 
-__all__ = ["COLOR", "TEXT_OR_JSON", "executor_options", "jobs_option"]
+__all__ = [
+    "COLOR",
+    "EXIT_CLEAN",
+    "EXIT_FINDINGS",
+    "EXIT_INTERRUPTED",
+    "EXIT_USAGE",
+    "TEXT_OR_JSON",
+    "executor_options",
+    "jobs_option",
+]
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # the shell's code for a command ended by SIGINT (128 + 2)
 
 TEXT_OR_JSON = click.option(
     "--format",
